@@ -1,0 +1,43 @@
+// Three tiers, selected with --selectProjects: unit (pure logic, next to the code),
+// integration (real Kafka + MongoDB-protocol server), e2e (HTTP against running apps).
+const transform = {
+  '^.+\\.ts$': [
+    '@swc/jest',
+    {
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true },
+        target: 'es2022',
+        keepClassNames: true,
+      },
+      module: { type: 'commonjs' },
+    },
+  ],
+};
+const libs = ['config', 'contracts', 'health', 'messaging', 'platform', 'storage', 'telemetry'];
+const moduleNameMapper = Object.fromEntries(
+  libs.map((lib) => [`^@kairos/${lib}$`, `<rootDir>/libs/${lib}/src`]),
+);
+const shared = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node' };
+
+module.exports = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts', '<rootDir>/test/compose/**/*.spec.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/slow-tests.setup.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/slow-tests.setup.ts'],
+    },
+  ],
+};

@@ -1,0 +1,42 @@
+import { type EnvironmentSchema } from './environment.schema';
+
+export interface VariableDoc {
+  readonly default: string;
+  readonly meaning: string;
+}
+
+/**
+ * Every variable Kairos reads, documented once. The README's configuration table is checked
+ * against this record, and only these names are read from the environment.
+ */
+export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, VariableDoc>> = {
+  NODE_ENV: { default: 'development', meaning: '`development`, `production` or `test`.' },
+  PORT: { default: 'ingest 3001, feature 3002, recommender 3003', meaning: 'HTTP port of the app.' },
+  LOG_LEVEL: { default: 'info', meaning: '`debug`, `info`, `warn` or `error`.' },
+  KAIROS_INSTANCE_ID: {
+    default: '`<hostname>-<pid>`',
+    meaning: 'Identifies this replica in logs, metrics and Kafka client ids.',
+  },
+  KAFKA_BROKERS: {
+    default: '(required)',
+    meaning: 'Comma-separated `host:port` bootstrap brokers.',
+  },
+  KAFKA_CLIENT_ID: { default: '`kairos-<app>`', meaning: 'Kafka client id prefix.' },
+  KAFKA_TOPIC_PREFIX: {
+    default: '(empty)',
+    meaning: 'Prepended to every topic name, so environments can share a cluster.',
+  },
+  KAFKA_TOPIC_PARTITIONS: {
+    default: '12',
+    meaning: 'Partitions of topics the apps create at boot; consumers scale out up to this.',
+  },
+  KAFKA_REPLICATION_FACTOR: { default: '1', meaning: 'Replication factor of created topics.' },
+  KAFKA_ACKS: {
+    default: 'all',
+    meaning: 'Producer acks: `all` (durable), `1` (leader only) or `0` (fire and forget).',
+  },
+  MONGODB_URI: {
+    default: '(required by feature and recommender)',
+    meaning: 'MongoDB connection string, database name included.',
+  },
+};

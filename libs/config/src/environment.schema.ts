@@ -1,0 +1,55 @@
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { Type } from 'class-transformer';
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export const KAFKA_ACKS = ['all', '1', '0'] as const;
+
+/**
+ * Every environment variable Kairos reads, with its rule. Presence of variables without a
+ * default is checked per app against REQUIRED_ENV; this class checks the shape of what is set.
+ */
+export class EnvironmentSchema {
+  @IsOptional() @IsIn(NODE_ENVS) NODE_ENV?: (typeof NODE_ENVS)[number];
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535) PORT?: number;
+
+  @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL?: (typeof LOG_LEVELS)[number];
+
+  @IsOptional() @IsString() @MaxLength(128) KAIROS_INSTANCE_ID?: string;
+
+  @IsOptional()
+  @Matches(/^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/, {
+    message: 'KAFKA_BROKERS must be a comma-separated list of host:port',
+  })
+  KAFKA_BROKERS?: string;
+
+  @IsOptional() @Matches(/^[A-Za-z0-9._-]{1,100}$/) KAFKA_CLIENT_ID?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{0,100}$/, {
+    message: 'KAFKA_TOPIC_PREFIX may only contain [A-Za-z0-9._-]',
+  })
+  KAFKA_TOPIC_PREFIX?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) KAFKA_TOPIC_PARTITIONS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10) KAFKA_REPLICATION_FACTOR?: number;
+
+  @IsOptional() @IsIn(KAFKA_ACKS) KAFKA_ACKS?: (typeof KAFKA_ACKS)[number];
+
+  @IsOptional()
+  @Matches(/^mongodb(\+srv)?:\/\/\S+$/, {
+    message: 'MONGODB_URI must be a mongodb:// or mongodb+srv:// connection string',
+  })
+  MONGODB_URI?: string;
+}

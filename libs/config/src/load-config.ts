@@ -1,0 +1,85 @@
+import 'reflect-metadata';
+import { hostname } from 'node:os';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { type AppName, DEFAULT_PORTS, REQUIRED_ENV } from './app-name';
+import { ENVIRONMENT_VARIABLES } from './environment-variables';
+import { EnvironmentSchema } from './environment.schema';
+import { type KairosConfig } from './kairos-config';
+
+export interface ConfigProblem {
+  readonly variable: string;
+  readonly reason: string;
+}
+
+export class ConfigValidationError extends Error {
+  constructor(
+    readonly app: AppName,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    super(
+      `Invalid configuration for ${app}:\n` +
+        problems.map((p) => `  - ${p.variable}: ${p.reason}`).join('\n'),
+    );
+    this.name = 'ConfigValidationError';
+  }
+}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Validates the environment once, at boot, into a typed object. Empty strings count as unset
+ * so `FOO=` in an env file means "use the default", as it does for most tools.
+ */
+export function loadConfig(app: AppName, env: Environment = process.env): KairosConfig {
+  const present = Object.fromEntries(
+    Object.keys(ENVIRONMENT_VARIABLES)
+      .map((key) => [key, env[key]?.trim()] as const)
+      .filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const problems: ConfigProblem[] = REQUIRED_ENV[app]
+    .filter((variable) => present[variable] === undefined)
+    .map((variable) => ({ variable, reason: `is required by ${app} and not set` }));
+
+  const parsed = plainToInstance(EnvironmentSchema, present);
+  for (const error of validateSync(parsed, { forbidUnknownValues: false })) {
+    problems.push({
+      variable: error.property,
+      reason: Object.values(error.constraints ?? {}).join('; ') || 'is invalid',
+    });
+  }
+  if (problems.length > 0) throw new ConfigValidationError(app, problems);
+
+  const brokers = (parsed.KAFKA_BROKERS ?? '')
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter((broker) => broker.length > 0);
+  return {
+    app,
+    nodeEnv: parsed.NODE_ENV ?? 'development',
+    port: parsed.PORT ?? DEFAULT_PORTS[app],
+    logLevel: parsed.LOG_LEVEL ?? 'info',
+    instanceId: parsed.KAIROS_INSTANCE_ID ?? `${hostname()}-${process.pid}`,
+    kafka: {
+      brokers,
+      clientId: parsed.KAFKA_CLIENT_ID ?? `kairos-${app}`,
+      topicPrefix: parsed.KAFKA_TOPIC_PREFIX ?? '',
+      topicPartitions: parsed.KAFKA_TOPIC_PARTITIONS ?? 12,
+      replicationFactor: parsed.KAFKA_REPLICATION_FACTOR ?? 1,
+      acks: parseAcks(parsed.KAFKA_ACKS ?? 'all'),
+    },
+    mongo: parsed.MONGODB_URI === undefined ? null : { uri: parsed.MONGODB_URI },
+  };
+}
+
+function parseAcks(acks: 'all' | '1' | '0'): -1 | 0 | 1 {
+  switch (acks) {
+    case 'all':
+      return -1;
+    case '1':
+      return 1;
+    case '0':
+      return 0;
+  }
+}
+

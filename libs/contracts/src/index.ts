@@ -1,0 +1,4 @@
+export * from './topics';
+export * from './events/event-type';
+export * from './events/identifiers';
+export * from './events/user-event.message';

@@ -1,0 +1,12 @@
+export { MessagingModule } from './messaging.module';
+export { KafkaPublisher, type OutboundMessage } from './kafka/kafka.publisher';
+export { TopicAdminService } from './kafka/topic-admin.service';
+export { KafkaReadiness } from './kafka/kafka.readiness';
+export { KafkaBatchServer, type KafkaBatchServerOptions } from './kafka/kafka-batch.server';
+export { KafkaBatchContext } from './kafka/kafka-batch.context';
+export { RetryBackoff } from './kafka/retry-backoff';
+export { type InboundBatch, type InboundMessage } from './kafka/inbound-message';
+export { physicalTopic } from './kafka/topic-names';
+export { createKafka } from './kafka/kafka-client.factory';
+export { murmur2, partitionForKey } from './partitioning/murmur2';
+export { TRACE_HEADERS, pickTraceHeaders } from './trace-headers';

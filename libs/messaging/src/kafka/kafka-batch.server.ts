@@ -1,0 +1,163 @@
+import { Logger } from '@nestjs/common';
+import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { type KafkaConfig } from '@kairos/config';
+import { isTopicName } from '@kairos/contracts';
+import { type Batch, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
+import { lastValueFrom } from 'rxjs';
+import { createKafka } from './kafka-client.factory';
+import { type InboundBatch, type InboundMessage } from './inbound-message';
+import { KafkaBatchContext } from './kafka-batch.context';
+import { physicalTopic } from './topic-names';
+import { RetryBackoff } from './retry-backoff';
+
+export interface KafkaBatchServerOptions {
+  readonly kafka: KafkaConfig;
+  readonly groupId: string;
+  /** Partitions of different topics/partitions processed in parallel; order within one holds. */
+  readonly partitionsConsumedConcurrently?: number;
+  /** Start a new group at the earliest offset so nothing produced before the first boot is missed. */
+  readonly fromBeginning?: boolean;
+  readonly retryBackoff?: RetryBackoff;
+}
+
+/**
+ * A @nestjs/microservices transport that hands each handler a whole partition batch.
+ *
+ * Delivery is at-least-once: offsets are committed only after the handler's promise resolves.
+ * A failing batch pauses its partition, rewinds to the batch start and resumes after an
+ * exponential backoff, so a transient outage (database down) delays but never skips records.
+ * Records that can never succeed must be diverted by the handler (DLQ), not thrown.
+ */
+export class KafkaBatchServer extends Server implements CustomTransportStrategy {
+  protected override readonly logger = new Logger(KafkaBatchServer.name);
+  private consumer: Consumer | null = null;
+  private readonly backoff: RetryBackoff;
+
+  constructor(private readonly options: KafkaBatchServerOptions) {
+    super();
+    this.backoff = options.retryBackoff ?? new RetryBackoff();
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      await this.start();
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  private async start(): Promise<void> {
+    const patterns = [...this.getHandlers().keys()];
+    const topics = patterns.filter(isTopicName);
+    const unknown = patterns.filter((pattern) => !isTopicName(pattern));
+    if (unknown.length > 0) {
+      throw new Error(`@EventPattern must name a Kairos topic; unknown: ${unknown.join(', ')}`);
+    }
+    if (topics.length === 0) {
+      this.logger.warn('no @EventPattern handlers registered; not joining a consumer group');
+      return;
+    }
+    const { kafka, groupId } = this.options;
+    const consumer = createKafka(kafka, `consumer-${groupId}`).consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      // Batches are bounded so one poll never holds more than a few MB in memory.
+      maxBytesPerPartition: 1_048_576,
+    });
+    this.consumer = consumer;
+    const byPhysical = new Map(topics.map((topic) => [physicalTopic(kafka.topicPrefix, topic), topic]));
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: [...byPhysical.keys()],
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.processBatch(consumer, byPhysical, payload),
+    });
+    this.logger.log(`group ${groupId} consuming ${[...byPhysical.keys()].join(', ')}`);
+  }
+
+  private async processBatch(
+    consumer: Consumer,
+    byPhysical: ReadonlyMap<string, string>,
+    payload: EachBatchPayload,
+  ): Promise<void> {
+    const { batch } = payload;
+    if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
+    const pattern = byPhysical.get(batch.topic);
+    const handler = pattern === undefined ? null : this.getHandlerByPattern(pattern);
+    if (pattern === undefined || handler === null) return;
+    const inbound = toInboundBatch(pattern, batch);
+    const partitionKey = `${batch.topic}:${batch.partition}`;
+    try {
+      const context = new KafkaBatchContext([pattern, batch.partition, () => payload.heartbeat()]);
+      // Nest's RPC proxy turns a thrown error into an erroring observable; subscribing surfaces it.
+      await lastValueFrom(this.transformToObservable(await handler(inbound, context)), {
+        defaultValue: undefined,
+      });
+      const next = (BigInt(batch.lastOffset()) + 1n).toString();
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+      this.backoff.succeeded(partitionKey);
+    } catch (error) {
+      const delayMs = this.backoff.failed(partitionKey);
+      this.logger.warn(
+        `batch ${partitionKey}@${batch.firstOffset()}..${batch.lastOffset()} failed, ` +
+          `retrying in ${delayMs} ms without committing: ${describe(error)}`,
+      );
+      const resume = payload.pause();
+      const firstOffset = batch.firstOffset();
+      if (firstOffset !== null) {
+        consumer.seek({ topic: batch.topic, partition: batch.partition, offset: firstOffset });
+      }
+      setTimeout(resume, delayMs).unref();
+    }
+  }
+
+  async close(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = null;
+    await consumer?.disconnect();
+  }
+
+  on(): never {
+    throw new Error('KafkaBatchServer does not emit transport events; use its logs and metrics');
+  }
+
+  unwrap<T>(): T {
+    if (this.consumer === null) throw new Error('KafkaBatchServer is not listening');
+    return this.consumer as T;
+  }
+}
+
+function toInboundBatch(topic: string, batch: Batch): InboundBatch {
+  return {
+    topic,
+    partition: batch.partition,
+    messages: batch.messages.map((message) => toInboundMessage(batch, message)),
+  };
+}
+
+function toInboundMessage(batch: Batch, message: KafkaMessage): InboundMessage {
+  const headers: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(message.headers ?? {})) {
+    const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+    if (value !== undefined) headers[name] = value.toString();
+  }
+  return {
+    topic: batch.topic,
+    partition: batch.partition,
+    offset: message.offset,
+    key: message.key?.toString('utf8') ?? null,
+    value: message.value,
+    headers,
+    timestamp: Number(message.timestamp),
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,28 @@
+import { Logger } from '@nestjs/common';
+import { type KafkaConfig } from '@kairos/config';
+import { Kafka, type LogEntry, logLevel } from 'kafkajs';
+
+/**
+ * One place that turns our config into a kafkajs client, routing its logs through Nest's
+ * logger so they share format and level with the rest of the app.
+ */
+export function createKafka(config: KafkaConfig, role: string): Kafka {
+  const logger = new Logger(`kafkajs:${role}`);
+  return new Kafka({
+    clientId: `${config.clientId}-${role}`,
+    brokers: [...config.brokers],
+    connectionTimeout: 3_000,
+    requestTimeout: 30_000,
+    retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log }: LogEntry) => {
+        const { message, ...extra } = log;
+        const line = `${message} ${JSON.stringify(extra)}`;
+        if (level === logLevel.ERROR) logger.error(line);
+        else if (level === logLevel.WARN) logger.warn(line);
+        else logger.debug(line);
+      },
+  });
+}

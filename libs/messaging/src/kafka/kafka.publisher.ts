@@ -1,0 +1,74 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectConfig, type KairosConfig } from '@kairos/config';
+import { type TopicName } from '@kairos/contracts';
+import { type Producer, type RecordMetadata } from 'kafkajs';
+import { createKafka } from './kafka-client.factory';
+import { JavaCompatiblePartitioner } from './java-compatible.partitioner';
+import { physicalTopic } from './topic-names';
+
+export interface OutboundMessage {
+  /** Partition key (userId for events, itemId for catalog rows); null only for keyless topics. */
+  readonly key: string | null;
+  /** Serialised as JSON unless already a Buffer; null publishes a tombstone on compacted topics. */
+  readonly value: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The one Kafka producer of an app. `publish` resolves only when the broker acknowledged the
+ * records with the configured acks, which is what lets callers report "accepted".
+ */
+@Injectable()
+export class KafkaPublisher implements OnApplicationShutdown {
+  private readonly logger = new Logger(KafkaPublisher.name);
+  private readonly producer: Producer;
+  private connecting: Promise<void> | null = null;
+
+  constructor(@InjectConfig() private readonly config: KairosConfig) {
+    const idempotent = config.kafka.acks === -1;
+    this.producer = createKafka(config.kafka, 'producer').producer({
+      createPartitioner: JavaCompatiblePartitioner,
+      // Idempotence stops broker-side duplicates when a send is retried after a lost ack;
+      // Kafka only allows it with acks=all.
+      idempotent,
+      maxInFlightRequests: idempotent ? 5 : undefined,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  async publish(topic: TopicName, messages: readonly OutboundMessage[]): Promise<RecordMetadata[]> {
+    if (messages.length === 0) return [];
+    await this.connect();
+    return this.producer.send({
+      topic: physicalTopic(this.config.kafka.topicPrefix, topic),
+      acks: this.config.kafka.acks,
+      messages: messages.map((message) => ({
+        key: message.key,
+        value: encodeValue(message.value),
+        headers: message.headers ? { ...message.headers } : undefined,
+      })),
+    });
+  }
+
+  /** Connects once; concurrent callers share the attempt, a failed attempt is retried next call. */
+  connect(): Promise<void> {
+    this.connecting ??= this.producer.connect().catch((error: unknown) => {
+      this.connecting = null;
+      throw error;
+    });
+    return this.connecting;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.connecting === null) return;
+    await this.producer.disconnect().catch((error: unknown) => {
+      this.logger.warn(`producer disconnect failed: ${String(error)}`);
+    });
+  }
+}
+
+function encodeValue(value: unknown): Buffer | null {
+  if (value === null) return null;
+  if (Buffer.isBuffer(value)) return value;
+  return Buffer.from(JSON.stringify(value), 'utf8');
+}

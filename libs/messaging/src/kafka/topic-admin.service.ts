@@ -1,0 +1,70 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectConfig, type KairosConfig } from '@kairos/config';
+import { TOPIC_SPECS, type TopicSpec } from '@kairos/contracts';
+import { type Admin } from 'kafkajs';
+import { createKafka } from './kafka-client.factory';
+import { physicalTopic } from './topic-names';
+
+/**
+ * Creates missing topics at boot and answers readiness probes. Creation is idempotent: apps
+ * starting together may race, and "already exists" counts as success.
+ */
+@Injectable()
+export class TopicAdminService implements OnApplicationShutdown {
+  private readonly logger = new Logger(TopicAdminService.name);
+  private readonly admin: Admin;
+  private connecting: Promise<void> | null = null;
+
+  constructor(@InjectConfig() private readonly config: KairosConfig) {
+    this.admin = createKafka(config.kafka, 'admin').admin();
+  }
+
+  async ensureTopics(specs: readonly TopicSpec[] = TOPIC_SPECS): Promise<string[]> {
+    await this.connect();
+    const { topicPrefix, topicPartitions, replicationFactor } = this.config.kafka;
+    const existing = new Set(await this.admin.listTopics());
+    const missing = specs.filter((spec) => !existing.has(physicalTopic(topicPrefix, spec.name)));
+    if (missing.length > 0) {
+      await this.admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((spec) => ({
+          topic: physicalTopic(topicPrefix, spec.name),
+          numPartitions: topicPartitions,
+          replicationFactor,
+          configEntries: spec.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+        })),
+      });
+      this.logger.log(`created topics: ${missing.map((spec) => spec.name).join(', ')}`);
+    }
+    return missing.map((spec) => physicalTopic(topicPrefix, spec.name));
+  }
+
+  /** Partition count of a topic as the broker reports it. */
+  async partitionCount(topic: TopicSpec['name']): Promise<number> {
+    await this.connect();
+    const name = physicalTopic(this.config.kafka.topicPrefix, topic);
+    const metadata = await this.admin.fetchTopicMetadata({ topics: [name] });
+    return metadata.topics[0]?.partitions.length ?? 0;
+  }
+
+  /** Throws unless a broker answers a metadata request. */
+  async ping(): Promise<void> {
+    await this.connect();
+    await this.admin.describeCluster();
+  }
+
+  private connect(): Promise<void> {
+    this.connecting ??= this.admin.connect().catch((error: unknown) => {
+      this.connecting = null;
+      throw error;
+    });
+    return this.connecting;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.connecting === null) return;
+    await this.admin.disconnect().catch((error: unknown) => {
+      this.logger.warn(`admin disconnect failed: ${String(error)}`);
+    });
+  }
+}

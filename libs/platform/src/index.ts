@@ -1,0 +1,1 @@
+export { createKairosApp, runKairosApp, type AppDefinition } from './bootstrap-app';

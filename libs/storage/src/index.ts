@@ -1,0 +1,2 @@
+export { StorageModule } from './mongo/storage.module';
+export { MongoReadiness } from './mongo/mongo.readiness';

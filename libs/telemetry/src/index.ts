@@ -1,0 +1,2 @@
+export { startTelemetry } from './telemetry.bootstrap';
+export { MetricsModule, METRICS_REGISTRY } from './metrics/metrics.module';

@@ -1,0 +1,41 @@
+import { Controller, Get, Header, Inject, Module, type DynamicModule } from '@nestjs/common';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+
+export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
+
+@Controller('metrics')
+class MetricsController {
+  constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {}
+
+  @Get()
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  scrape(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
+
+/** A per-app Prometheus registry (process metrics labelled with the app) served at /metrics. */
+@Module({})
+export class MetricsModule {
+  static forRoot(app: string): DynamicModule {
+    return {
+      module: MetricsModule,
+      global: true,
+      controllers: [MetricsController],
+      providers: [
+        {
+          provide: METRICS_REGISTRY,
+          useFactory: () => {
+            // A registry per app instance (not the global one) keeps tests that boot several
+            // apps in one process from colliding on metric names.
+            const registry = new Registry();
+            registry.setDefaultLabels({ app });
+            collectDefaultMetrics({ register: registry });
+            return registry;
+          },
+        },
+      ],
+      exports: [METRICS_REGISTRY],
+    };
+  }
+}

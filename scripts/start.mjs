@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+// Runs Kairos apps from the compiled build: `node scripts/start.mjs [ingest|feature|recommender]...`
+// (no argument = all three, each on its own port). When KAFKA_BROKERS / MONGODB_URI are not set
+// it starts the local broker and MongoDB-protocol server with scripts/infra/up.sh first and uses
+// the addresses that script writes to .infra/env. It rebuilds when a source file is newer than
+// the build.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const APPS = ['ingest', 'feature', 'recommender'];
+const args = process.argv.slice(2);
+
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(`usage: npm start [-- <app>...]   apps: ${APPS.join(', ')} (default: all)
+
+Starts the apps from dist/ (building first when sources changed). Without KAFKA_BROKERS and
+MONGODB_URI in the environment it runs scripts/infra/up.sh (Kafka + FerretDB on 127.0.0.1,
+needs java, mvn and go) and reads the addresses from .infra/env. With Docker, start the stack
+with \`docker compose up\` instead.`);
+  process.exit(0);
+}
+const unknown = args.filter((app) => !APPS.includes(app));
+if (unknown.length > 0) {
+  console.error(`unknown app(s): ${unknown.join(', ')}; expected one of ${APPS.join(', ')}`);
+  process.exit(2);
+}
+const apps = args.length > 0 ? args : APPS;
+
+function newestSourceMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSourceMtime(path));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureBuilt() {
+  const mains = apps.map((app) => join(root, 'dist/apps', app, 'src/main.js'));
+  const built = mains.every(existsSync) ? Math.min(...mains.map((m) => statSync(m).mtimeMs)) : 0;
+  const sources = Math.max(newestSourceMtime(join(root, 'apps')), newestSourceMtime(join(root, 'libs')));
+  if (built >= sources) return;
+  console.log('[start] building (sources changed since the last build)...');
+  const result = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+function readEnvFile(path) {
+  const env = {};
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const match = /^\s*([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
+    if (match) env[match[1]] = match[2].replace(/^['"]|['"]$/g, '');
+  }
+  return env;
+}
+
+function infrastructureEnv() {
+  const needsMongo = apps.some((app) => app !== 'ingest');
+  if (process.env.KAFKA_BROKERS && (!needsMongo || process.env.MONGODB_URI)) return {};
+  console.log('[start] KAFKA_BROKERS/MONGODB_URI not set: starting local infrastructure (scripts/infra/up.sh)');
+  const up = spawnSync('bash', [join(root, 'scripts/infra/up.sh')], { cwd: root, stdio: 'inherit' });
+  if (up.status !== 0) {
+    console.error('[start] could not start local infrastructure; set KAFKA_BROKERS and MONGODB_URI, or run `docker compose up`');
+    process.exit(up.status ?? 1);
+  }
+  const envFile = process.env.KAIROS_INFRA_DIR ? join(process.env.KAIROS_INFRA_DIR, 'env') : join(root, '.infra/env');
+  const fromFile = readEnvFile(envFile);
+  // Variables the user set win over the file.
+  return Object.fromEntries(Object.entries(fromFile).filter(([key]) => !process.env[key]));
+}
+
+ensureBuilt();
+const env = { ...process.env, ...infrastructureEnv() };
+const children = apps.map((app) => {
+  const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'dist/apps', app, 'src/main.js')], {
+    cwd: root,
+    env,
+    stdio: apps.length === 1 ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+  });
+  if (apps.length > 1) {
+    for (const stream of [child.stdout, child.stderr]) {
+      let pending = '';
+      stream.on('data', (chunk) => {
+        const lines = (pending + chunk.toString()).split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines) (stream === child.stderr ? process.stderr : process.stdout).write(`[${app}] ${line}\n`);
+      });
+    }
+  }
+  return { app, child };
+});
+
+let stopping = false;
+function stopAll(signal) {
+  if (stopping) return;
+  stopping = true;
+  for (const { child } of children) if (child.exitCode === null) child.kill(signal);
+}
+process.on('SIGINT', () => stopAll('SIGINT'));
+process.on('SIGTERM', () => stopAll('SIGTERM'));
+
+let exitCode = 0;
+await Promise.all(
+  children.map(
+    ({ app, child }) =>
+      new Promise((done) =>
+        child.on('exit', (code, signal) => {
+          if (!stopping) {
+            console.error(`[start] ${app} exited (${signal ?? `code ${code}`}); stopping the others`);
+            exitCode = code || 1;
+            stopAll('SIGTERM');
+          }
+          done();
+        }),
+      ),
+  ),
+);
+process.exit(exitCode);

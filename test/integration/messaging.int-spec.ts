@@ -1,0 +1,189 @@
+import { Controller, type DynamicModule, type INestApplication, Module } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { ConfigModule, type KairosConfig, loadConfig } from '@kairos/config';
+import { Topic, TOPIC_SPECS } from '@kairos/contracts';
+import {
+  createKafka,
+  type InboundBatch,
+  KafkaBatchContext,
+  KafkaPublisher,
+  MessagingModule,
+  partitionForKey,
+  physicalTopic,
+  TopicAdminService,
+} from '@kairos/messaging';
+import { createKairosApp } from '@kairos/platform';
+import { type Admin, ConfigResourceTypes } from 'kafkajs';
+import { describeWithInfra, eventually, requireEnv, uniqueTestPrefix } from '../support/infra';
+
+interface Received {
+  readonly key: string | null;
+  readonly partition: number;
+  readonly contextPartition: number;
+  readonly offset: string;
+  readonly body: { readonly userId: string; readonly seq: number };
+  readonly traceparent: string | undefined;
+}
+
+/** Records what the transport delivers; fails chosen batches once to exercise redelivery. */
+class Recorder {
+  readonly received: Received[] = [];
+  readonly failOnceForUser = new Set<string>();
+  failures = 0;
+}
+
+@Controller()
+class EventsProbeController {
+  constructor(private readonly recorder: Recorder) {}
+
+  @EventPattern(Topic.Events)
+  handle(@Payload() batch: InboundBatch, @Ctx() context: KafkaBatchContext): void {
+    const decoded = batch.messages.map((message) => ({
+      message,
+      body: JSON.parse(message.value?.toString('utf8') ?? 'null') as Received['body'],
+    }));
+    const failing = decoded.find(({ body }) => this.recorder.failOnceForUser.delete(body.userId));
+    if (failing !== undefined) {
+      this.recorder.failures += 1;
+      throw new Error(`simulated transient failure for ${failing.body.userId}`);
+    }
+    for (const { message, body } of decoded) {
+      this.recorder.received.push({
+        key: message.key,
+        partition: message.partition,
+        contextPartition: context.getPartition(),
+        offset: message.offset,
+        body,
+        traceparent: message.headers.traceparent,
+      });
+    }
+  }
+}
+
+@Module({})
+class ProbeModule {
+  static register(config: KairosConfig, recorder: Recorder): DynamicModule {
+    return {
+      module: ProbeModule,
+      imports: [ConfigModule.forRoot(config), MessagingModule],
+      controllers: [EventsProbeController],
+      providers: [{ provide: Recorder, useValue: recorder }],
+    };
+  }
+}
+
+describeWithInfra('messaging against the real Kafka broker', ['kafka'], () => {
+  const prefix = uniqueTestPrefix('messaging');
+  const recorder = new Recorder();
+  let config: KairosConfig;
+  let app: INestApplication;
+  let admin: Admin;
+
+  beforeAll(async () => {
+    config = loadConfig('ingest', {
+      KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
+      KAFKA_TOPIC_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+    });
+    app = await createKairosApp(
+      { name: 'ingest', module: (c) => ProbeModule.register(c, recorder), consumerGroup: `${prefix}probe` },
+      config,
+    );
+    await app.init();
+    await app.startAllMicroservices();
+    admin = createKafka(config.kafka, 'test-admin').admin();
+    await admin.connect();
+  });
+
+  afterAll(async () => {
+    await admin?.disconnect();
+    await app?.close();
+  });
+
+  it('creates every topic at boot with the configured partitions, compacting items and item-embeddings', async () => {
+    const names = TOPIC_SPECS.map((spec) => physicalTopic(prefix, spec.name));
+    const metadata = await admin.fetchTopicMetadata({ topics: names });
+    expect(metadata.topics.map((t) => [t.name, t.partitions.length]).sort()).toEqual(
+      names.map((name) => [name, 12]).sort(),
+    );
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy'] })),
+    });
+    const policies = Object.fromEntries(
+      described.resources.map((r) => [r.resourceName.slice(prefix.length), r.configEntries[0]?.configValue]),
+    );
+    expect(policies).toEqual({
+      events: 'delete',
+      'session-features': 'delete',
+      items: 'compact',
+      'item-embeddings': 'compact',
+      'events.dlq': 'delete',
+    });
+  });
+
+  it('treats topic creation as idempotent', async () => {
+    await expect(app.get(TopicAdminService).ensureTopics()).resolves.toEqual([]);
+  });
+
+  it('delivers keyed records to the @EventPattern handler on the murmur2 partition, in order, with trace headers', async () => {
+    const users = Array.from({ length: 40 }, (_, i) => `user-${i}`);
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const publisher = app.get(KafkaPublisher);
+    for (let seq = 0; seq < 3; seq++) {
+      await publisher.publish(
+        Topic.Events,
+        users.map((userId) => ({ key: userId, value: { userId, seq }, headers: { traceparent } })),
+      );
+    }
+    await eventually(() => (recorder.received.length >= users.length * 3 ? true : undefined), {
+      what: `${users.length * 3} records`,
+    });
+
+    expect(recorder.received).toHaveLength(users.length * 3);
+    for (const record of recorder.received) {
+      expect(record.key).toBe(record.body.userId);
+      expect(record.partition).toBe(partitionForKey(record.body.userId, 12));
+      expect(record.contextPartition).toBe(record.partition);
+      expect(record.traceparent).toBe(traceparent);
+    }
+    // Keys spread over many partitions, and each user's records arrive in production order.
+    expect(new Set(recorder.received.map((r) => r.partition)).size).toBeGreaterThan(6);
+    for (const userId of users) {
+      const seqs = recorder.received.filter((r) => r.body.userId === userId).map((r) => r.body.seq);
+      expect(seqs).toEqual([0, 1, 2]);
+    }
+  });
+
+  it('redelivers a failed batch without skipping or committing it, then commits after success', async () => {
+    const before = recorder.received.length;
+    recorder.failOnceForUser.add('retry-user');
+    const failuresBefore = recorder.failures;
+    await app.get(KafkaPublisher).publish(Topic.Events, [
+      { key: 'retry-user', value: { userId: 'retry-user', seq: 0 } },
+      { key: 'retry-user', value: { userId: 'retry-user', seq: 1 } },
+    ]);
+    await eventually(() => (recorder.received.length >= before + 2 ? true : undefined), {
+      what: 'redelivery after a failed batch',
+    });
+    expect(recorder.failures).toBe(failuresBefore + 1);
+    const delivered = recorder.received.slice(before).map((r) => r.body);
+    expect(delivered).toEqual([
+      { userId: 'retry-user', seq: 0 },
+      { userId: 'retry-user', seq: 1 },
+    ]);
+
+    const partition = partitionForKey('retry-user', 12);
+    const topic = physicalTopic(prefix, Topic.Events);
+    const [end] = (await admin.fetchTopicOffsets(topic)).filter((p) => p.partition === partition);
+    const committed = await eventually(
+      async () => {
+        const [offsets] = await admin.fetchOffsets({ groupId: `${prefix}probe`, topics: [topic] });
+        const mine = offsets?.partitions.find((p) => p.partition === partition);
+        return mine?.offset === end?.offset ? mine?.offset : undefined;
+      },
+      { what: 'the group offset to reach the end of the partition' },
+    );
+    expect(committed).toBe(end?.offset);
+  });
+});

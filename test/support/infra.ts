@@ -1,0 +1,77 @@
+/**
+ * Gate for tests that need the real broker and/or MongoDB-protocol server started by
+ * scripts/infra/up.sh (or docker compose). Outside CI a missing service skips loudly; with
+ * REQUIRE_INFRA=1 (set by .ci/run) it fails the run, so CI can never pass by skipping.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export type InfraNeed = 'kafka' | 'mongo';
+
+/**
+ * After `scripts/infra/up.sh`, `npm test` finds the services through the env file the script
+ * writes; variables already set (CI, docker compose users) take precedence.
+ */
+function loadInfraEnvFile(): void {
+  const dir = process.env.KAIROS_INFRA_DIR ?? resolve(__dirname, '../../.infra');
+  const file = join(dir, 'env');
+  if (!existsSync(file)) return;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = /^\s*([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
+    if (match?.[1] && match[2] !== undefined && !process.env[match[1]]) {
+      process.env[match[1]] = match[2].replace(/^['"]|['"]$/g, '');
+    }
+  }
+}
+loadInfraEnvFile();
+
+const VARIABLE: Record<InfraNeed, string> = { kafka: 'KAFKA_BROKERS', mongo: 'MONGODB_URI' };
+
+export function describeWithInfra(name: string, needs: readonly InfraNeed[], body: () => void): void {
+  const missing = needs.map((need) => VARIABLE[need]).filter((variable) => !process.env[variable]);
+  if (missing.length === 0) {
+    describe(name, body);
+    return;
+  }
+  const reason = `${missing.join(' and ')} not set: start the services with scripts/infra/up.sh and run \`set -a; . .infra/env; set +a\` (or use docker compose)`;
+  if (process.env.REQUIRE_INFRA === '1') {
+    describe(name, () => {
+      it('has the real infrastructure it needs (REQUIRE_INFRA=1)', () => {
+        throw new Error(reason);
+      });
+    });
+    return;
+  }
+  console.warn(`\n\n  !!! SKIPPING "${name}": ${reason}\n\n`);
+  describe.skip(name, body);
+}
+
+export function requireEnv(variable: 'KAFKA_BROKERS' | 'MONGODB_URI'): string {
+  const value = process.env[variable];
+  if (!value) throw new Error(`${variable} is not set`);
+  return value;
+}
+
+/** A prefix no other test run shares, so tests never see each other's topics or collections. */
+export function uniqueTestPrefix(label: string): string {
+  return `t-${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}.`;
+}
+
+/** Polls until `probe` returns a value (not undefined) or the deadline passes. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  { timeoutMs = 30_000, intervalMs = 100, what = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`);
+}
