@@ -14,7 +14,7 @@ const transform = {
     },
   ],
 };
-const libs = ['config', 'contracts', 'health', 'messaging', 'platform', 'storage', 'telemetry'];
+const libs = ['config', 'contracts', 'health', 'http', 'messaging', 'platform', 'storage', 'telemetry'];
 const moduleNameMapper = Object.fromEntries(
   libs.map((lib) => [`^@kairos/${lib}$`, `<rootDir>/libs/${lib}/src`]),
 );

@@ -6,26 +6,27 @@ import { ingestApp } from '../../apps/ingest/src/ingest.app';
 import { recommenderApp } from '../../apps/recommender/src/recommender.app';
 import { describeWithInfra, requireEnv, uniqueTestPrefix } from '../support/infra';
 
-const apps: ReadonlyArray<readonly [AppDefinition, readonly string[]]> = [
-  [ingestApp, ['kafka']],
-  [featureApp, ['kafka', 'mongodb']],
-  [recommenderApp, ['kafka', 'mongodb']],
+const apps: ReadonlyArray<readonly [AppName, AppDefinition, readonly string[]]> = [
+  ['ingest', ingestApp, ['kafka']],
+  ['feature', featureApp, ['kafka', 'mongodb']],
+  ['recommender', recommenderApp, ['kafka', 'mongodb']],
 ];
 
 describeWithInfra('each app over HTTP against the real broker and database', ['kafka', 'mongo'], () => {
   const prefix = uniqueTestPrefix('health');
 
-  describe.each(apps)('$name', (definition, expectedChecks) => {
+  describe.each(apps)('%s', (_name, definition, expectedChecks) => {
     let app: INestApplication;
     let baseUrl: string;
 
     beforeAll(async () => {
-      const config = loadConfig(definition.name satisfies AppName, {
+      const config = loadConfig(definition.name, {
         KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
         MONGODB_URI: requireEnv('MONGODB_URI'),
         KAFKA_TOPIC_PREFIX: prefix,
         PORT: '0',
         LOG_LEVEL: 'warn',
+        KAIROS_AUTH: 'off',
       });
       app = await createKairosApp(definition, config);
       await app.startAllMicroservices();

@@ -1,6 +1,6 @@
-import { Controller, type DynamicModule, type INestApplication, Module } from '@nestjs/common';
+import { Controller, type INestApplication, Module } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { ConfigModule, type KairosConfig, loadConfig } from '@kairos/config';
+import { type KairosConfig, loadConfig } from '@kairos/config';
 import { Topic, TOPIC_SPECS } from '@kairos/contracts';
 import {
   createKafka,
@@ -60,21 +60,17 @@ class EventsProbeController {
   }
 }
 
-@Module({})
-class ProbeModule {
-  static register(config: KairosConfig, recorder: Recorder): DynamicModule {
-    return {
-      module: ProbeModule,
-      imports: [ConfigModule.forRoot(config), MessagingModule],
-      controllers: [EventsProbeController],
-      providers: [{ provide: Recorder, useValue: recorder }],
-    };
-  }
-}
+const recorder = new Recorder();
+
+@Module({
+  imports: [MessagingModule],
+  controllers: [EventsProbeController],
+  providers: [{ provide: Recorder, useValue: recorder }],
+})
+class ProbeModule {}
 
 describeWithInfra('messaging against the real Kafka broker', ['kafka'], () => {
   const prefix = uniqueTestPrefix('messaging');
-  const recorder = new Recorder();
   let config: KairosConfig;
   let app: INestApplication;
   let admin: Admin;
@@ -84,9 +80,10 @@ describeWithInfra('messaging against the real Kafka broker', ['kafka'], () => {
       KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
       KAFKA_TOPIC_PREFIX: prefix,
       LOG_LEVEL: 'warn',
+      KAIROS_AUTH: 'off',
     });
     app = await createKairosApp(
-      { name: 'ingest', module: (c) => ProbeModule.register(c, recorder), consumerGroup: `${prefix}probe` },
+      { name: 'ingest', description: 'probe', module: ProbeModule, consumerGroup: `${prefix}probe` },
       config,
     );
     await app.init();

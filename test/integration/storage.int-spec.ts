@@ -74,6 +74,7 @@ describeWithInfra('storage against the real MongoDB-protocol server', ['mongo'],
       KAFKA_BROKERS: 'unused:9092',
       MONGODB_URI: requireEnv('MONGODB_URI'),
       LOG_LEVEL: 'warn',
+      KAIROS_AUTH: 'off',
     });
     app = await NestFactory.create(StorageProbeModule.register(config), { logger: ['error'] });
     await app.init();

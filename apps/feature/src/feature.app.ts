@@ -1,30 +1,22 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule, type KairosConfig } from '@kairos/config';
+import { Module } from '@nestjs/common';
 import { HealthModule } from '@kairos/health';
 import { KafkaReadiness, MessagingModule } from '@kairos/messaging';
 import { type AppDefinition } from '@kairos/platform';
 import { MongoReadiness, StorageModule } from '@kairos/storage';
-import { MetricsModule } from '@kairos/telemetry';
 
 /** Consumes `events` and maintains per-user session windows and profiles in MongoDB. */
-@Module({})
-export class FeatureModule {
-  static register(config: KairosConfig): DynamicModule {
-    return {
-      module: FeatureModule,
-      imports: [
-        ConfigModule.forRoot(config),
-        MessagingModule,
-        StorageModule,
-        MetricsModule.forRoot(config.app),
-        HealthModule.forRoot([KafkaReadiness, MongoReadiness]),
-      ],
-    };
-  }
-}
+@Module({
+  imports: [
+    MessagingModule,
+    StorageModule,
+    HealthModule.forRoot([KafkaReadiness, MongoReadiness]),
+  ],
+})
+export class FeatureModule {}
 
 export const featureApp: AppDefinition = {
   name: 'feature',
-  module: (config) => FeatureModule.register(config),
+  description: 'Maintains per-user session windows and long-term profiles in MongoDB from the event stream.',
+  module: FeatureModule,
   consumerGroup: 'feature',
 };

@@ -1,27 +1,25 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule, type KairosConfig } from '@kairos/config';
+import { Module } from '@nestjs/common';
 import { HealthModule } from '@kairos/health';
 import { KafkaReadiness, MessagingModule } from '@kairos/messaging';
 import { type AppDefinition } from '@kairos/platform';
-import { MetricsModule } from '@kairos/telemetry';
+import { EventIntakeService } from './events/event-intake.service';
+import { EventsController } from './events/events.controller';
+import { IngestMetrics } from './ingest.metrics';
+import { CatalogService } from './items/catalog.service';
+import { ItemsController } from './items/items.controller';
+import { GuardedPublisher } from './publishing/guarded-publisher';
 
-/** Validates client events and publishes them to Kafka keyed by userId. */
-@Module({})
-export class IngestModule {
-  static register(config: KairosConfig): DynamicModule {
-    return {
-      module: IngestModule,
-      imports: [
-        ConfigModule.forRoot(config),
-        MessagingModule,
-        MetricsModule.forRoot(config.app),
-        HealthModule.forRoot([KafkaReadiness]),
-      ],
-    };
-  }
-}
+/** Validates client events and catalog updates and publishes them to Kafka. */
+@Module({
+  imports: [MessagingModule, HealthModule.forRoot([KafkaReadiness])],
+  controllers: [EventsController, ItemsController],
+  providers: [EventIntakeService, CatalogService, GuardedPublisher, IngestMetrics],
+})
+export class IngestModule {}
 
 export const ingestApp: AppDefinition = {
   name: 'ingest',
-  module: (config) => IngestModule.register(config),
+  description:
+    'Validates client events and catalog updates and publishes them to Kafka keyed by userId / itemId.',
+  module: IngestModule,
 };

@@ -35,6 +35,39 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
     default: 'all',
     meaning: 'Producer acks: `all` (durable), `1` (leader only) or `0` (fire and forget).',
   },
+  KAFKA_COMPRESSION: {
+    default: 'lz4',
+    meaning: 'Producer compression: `none`, `gzip` or `lz4` (lz4-napi).',
+  },
+  KAIROS_AUTH: {
+    default: 'on',
+    meaning: '`off` disables API-key auth (local use only; logged loudly at boot).',
+  },
+  KAIROS_API_KEYS: {
+    default: '(required unless auth is off)',
+    meaning: 'API keys: `name|secret-or-sha256:<hex>|scope,scope[|req/s]` entries joined by `;` (see Authentication).',
+  },
+  KAIROS_RATE_LIMIT_PER_SECOND: {
+    default: '1000',
+    meaning: 'Requests per second per API key (a key may set its own).',
+  },
+  KAIROS_RATE_LIMIT_BURST: { default: '2 x the rate', meaning: 'Token-bucket burst per API key.' },
+  KAIROS_CORS_ORIGINS: {
+    default: '(none: CORS off)',
+    meaning: 'Comma-separated origins allowed by CORS, or `*`.',
+  },
+  INGEST_MAX_EVENT_AGE_MS: {
+    default: '604800000 (7 days)',
+    meaning: 'Events with an older timestamp are rejected.',
+  },
+  INGEST_MAX_IN_FLIGHT: {
+    default: '20000',
+    meaning: 'Events being produced at once; beyond it ingest answers 503 instead of buffering.',
+  },
+  INGEST_PRODUCE_TIMEOUT_MS: {
+    default: '5000',
+    meaning: 'How long a request waits for the broker before answering 503.',
+  },
   MONGODB_URI: {
     default: '(required by feature and recommender)',
     meaning: 'MongoDB connection string, database name included.',

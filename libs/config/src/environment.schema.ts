@@ -13,6 +13,8 @@ import { Type } from 'class-transformer';
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const KAFKA_ACKS = ['all', '1', '0'] as const;
+export const KAFKA_COMPRESSIONS = ['none', 'gzip', 'lz4'] as const;
+export const ON_OFF = ['on', 'off'] as const;
 
 /**
  * Every environment variable Kairos reads, with its rule. Presence of variables without a
@@ -46,6 +48,25 @@ export class EnvironmentSchema {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10) KAFKA_REPLICATION_FACTOR?: number;
 
   @IsOptional() @IsIn(KAFKA_ACKS) KAFKA_ACKS?: (typeof KAFKA_ACKS)[number];
+
+  @IsOptional() @IsIn(KAFKA_COMPRESSIONS) KAFKA_COMPRESSION?: (typeof KAFKA_COMPRESSIONS)[number];
+
+  @IsOptional() @IsIn(ON_OFF) KAIROS_AUTH?: (typeof ON_OFF)[number];
+
+  /** Parsed and checked by parseApiKeys; never echoed in errors because it holds secrets. */
+  @IsOptional() @IsString() KAIROS_API_KEYS?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000) KAIROS_RATE_LIMIT_PER_SECOND?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000_000) KAIROS_RATE_LIMIT_BURST?: number;
+
+  @IsOptional() @IsString() KAIROS_CORS_ORIGINS?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(60_000) INGEST_MAX_EVENT_AGE_MS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000_000) INGEST_MAX_IN_FLIGHT?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(120_000) INGEST_PRODUCE_TIMEOUT_MS?: number;
 
   @IsOptional()
   @Matches(/^mongodb(\+srv)?:\/\/\S+$/, {

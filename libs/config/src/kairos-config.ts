@@ -1,5 +1,6 @@
 import { type AppName } from './app-name';
-import { type LOG_LEVELS, type NODE_ENVS } from './environment.schema';
+import { type ApiKeyConfig } from './api-keys';
+import { type KAFKA_COMPRESSIONS, type LOG_LEVELS, type NODE_ENVS } from './environment.schema';
 
 export interface KafkaConfig {
   readonly brokers: readonly string[];
@@ -10,6 +11,24 @@ export interface KafkaConfig {
   readonly replicationFactor: number;
   /** -1 = all in-sync replicas, the only setting under which an acknowledged write survives a broker loss. */
   readonly acks: -1 | 0 | 1;
+  readonly compression: (typeof KAFKA_COMPRESSIONS)[number];
+}
+
+export interface HttpConfig {
+  /** False only with KAIROS_AUTH=off. */
+  readonly authEnabled: boolean;
+  readonly apiKeys: readonly ApiKeyConfig[];
+  readonly rateLimitPerSecond: number;
+  readonly rateLimitBurst: number;
+  /** Empty = CORS disabled; ['*'] = any origin. */
+  readonly corsOrigins: readonly string[];
+}
+
+export interface IngestConfig {
+  readonly maxEventAgeMs: number;
+  /** Bound on events awaiting broker acknowledgement; beyond it requests get 503. */
+  readonly maxInFlight: number;
+  readonly produceTimeoutMs: number;
 }
 
 export interface MongoConfig {
@@ -24,6 +43,8 @@ export interface KairosConfig {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly instanceId: string;
   readonly kafka: KafkaConfig;
+  readonly http: HttpConfig;
+  readonly ingest: IngestConfig;
   /** Null for apps that do not use MongoDB (ingest). */
   readonly mongo: MongoConfig | null;
 }

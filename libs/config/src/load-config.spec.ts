@@ -1,8 +1,13 @@
+import { createHash } from 'node:crypto';
 import { ConfigValidationError, loadConfig } from './load-config';
 import { DEFAULT_PORTS } from './app-name';
 
 describe('loadConfig', () => {
-  const base = { KAFKA_BROKERS: 'localhost:9092', MONGODB_URI: 'mongodb://localhost:27017/kairos' };
+  const base = {
+    KAFKA_BROKERS: 'localhost:9092',
+    MONGODB_URI: 'mongodb://localhost:27017/kairos',
+    KAIROS_AUTH: 'off',
+  };
 
   it('applies documented defaults', () => {
     const config = loadConfig('feature', base);
@@ -24,6 +29,7 @@ describe('loadConfig', () => {
 
   it('parses numbers and lists', () => {
     const config = loadConfig('ingest', {
+      KAIROS_AUTH: 'off',
       KAFKA_BROKERS: ' a:1, b:2 ',
       PORT: '8080',
       KAFKA_TOPIC_PARTITIONS: '3',
@@ -40,8 +46,13 @@ describe('loadConfig', () => {
   });
 
   const rejections: ReadonlyArray<[string, Record<string, string>, string]> = [
-    ['missing KAFKA_BROKERS', { MONGODB_URI: base.MONGODB_URI }, 'KAFKA_BROKERS'],
-    ['missing MONGODB_URI for feature', { KAFKA_BROKERS: base.KAFKA_BROKERS }, 'MONGODB_URI'],
+    ['missing KAFKA_BROKERS', { ...base, KAFKA_BROKERS: '' }, 'KAFKA_BROKERS'],
+    ['missing MONGODB_URI for feature', { ...base, MONGODB_URI: '' }, 'MONGODB_URI'],
+    ['auth on without keys', { ...base, KAIROS_AUTH: '' }, 'KAIROS_API_KEYS'],
+    ['KAIROS_AUTH neither on nor off', { ...base, KAIROS_AUTH: 'disabled' }, 'KAIROS_AUTH'],
+    ['malformed API key entry', { ...base, KAIROS_AUTH: 'on', KAIROS_API_KEYS: 'web|short' }, 'KAIROS_API_KEYS'],
+    ['unknown compression', { ...base, KAFKA_COMPRESSION: 'snappy' }, 'KAFKA_COMPRESSION'],
+    ['too small max event age', { ...base, INGEST_MAX_EVENT_AGE_MS: '10' }, 'INGEST_MAX_EVENT_AGE_MS'],
     ['broker without port', { ...base, KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS'],
     ['non-numeric PORT', { ...base, PORT: 'eighty' }, 'PORT'],
     ['PORT out of range', { ...base, PORT: '70000' }, 'PORT'],
@@ -66,7 +77,41 @@ describe('loadConfig', () => {
   });
 
   it('ingest does not require MongoDB', () => {
-    expect(() => loadConfig('ingest', { KAFKA_BROKERS: 'k:9092' })).not.toThrow();
+    expect(() => loadConfig('ingest', { KAFKA_BROKERS: 'k:9092', KAIROS_AUTH: 'off' })).not.toThrow();
+  });
+
+  it('reads API keys, hashing plain secrets and keeping pre-hashed ones', () => {
+    const hashed = 'a'.repeat(64);
+    const config = loadConfig('ingest', {
+      KAFKA_BROKERS: 'k:9092',
+      KAIROS_API_KEYS: `web|plain-secret-0123456|events:write; ops|sha256:${hashed.toUpperCase()}|admin,items:write|50`,
+    });
+    expect(config.http.authEnabled).toBe(true);
+    expect(config.http.apiKeys).toEqual([
+      {
+        name: 'web',
+        // sha256("plain-secret-0123456")
+        sha256: createHash('sha256').update('plain-secret-0123456').digest('hex'),
+        scopes: ['events:write'],
+        ratePerSecond: null,
+      },
+      { name: 'ops', sha256: hashed, scopes: ['admin', 'items:write'], ratePerSecond: 50 },
+    ]);
+  });
+
+  it.each([
+    ['web|plain-secret-0123456|events:read', /unknown scope\(s\) events:read/],
+    ['web|sha256:abc|admin', /64 hex digits/],
+    ['web|plain-secret-0123456|admin|0', /positive integer/],
+    ['w b|plain-secret-0123456|admin', /name may only contain/],
+    ['a|plain-secret-0123456|admin;a|other-secret-01234567|admin', /duplicate name a/],
+  ])('rejects the API key entry %j without echoing secrets', (keys, reason) => {
+    expect(() => loadConfig('ingest', { KAFKA_BROKERS: 'k:9092', KAIROS_API_KEYS: keys })).toThrow(reason);
+    try {
+      loadConfig('ingest', { KAFKA_BROKERS: 'k:9092', KAIROS_API_KEYS: keys });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('plain-secret');
+    }
   });
 
   it('reports every problem at once', () => {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { hostname } from 'node:os';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { type ApiKeyConfig, parseApiKeys } from './api-keys';
 import { type AppName, DEFAULT_PORTS, REQUIRED_ENV } from './app-name';
 import { ENVIRONMENT_VARIABLES } from './environment-variables';
 import { EnvironmentSchema } from './environment.schema';
@@ -48,7 +49,20 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
       reason: Object.values(error.constraints ?? {}).join('; ') || 'is invalid',
     });
   }
+  const authEnabled = parsed.KAIROS_AUTH !== 'off';
+  let apiKeys: ApiKeyConfig[] = [];
+  if (parsed.KAIROS_API_KEYS !== undefined) {
+    const keys = parseApiKeys(parsed.KAIROS_API_KEYS);
+    if (typeof keys === 'string') problems.push({ variable: 'KAIROS_API_KEYS', reason: keys });
+    else apiKeys = keys;
+  } else if (authEnabled) {
+    problems.push({
+      variable: 'KAIROS_API_KEYS',
+      reason: 'is required while auth is on; set it, or KAIROS_AUTH=off for local use only',
+    });
+  }
   if (problems.length > 0) throw new ConfigValidationError(app, problems);
+  const rateLimitPerSecond = parsed.KAIROS_RATE_LIMIT_PER_SECOND ?? 1_000;
 
   const brokers = (parsed.KAFKA_BROKERS ?? '')
     .split(',')
@@ -67,6 +81,22 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
       topicPartitions: parsed.KAFKA_TOPIC_PARTITIONS ?? 12,
       replicationFactor: parsed.KAFKA_REPLICATION_FACTOR ?? 1,
       acks: parseAcks(parsed.KAFKA_ACKS ?? 'all'),
+      compression: parsed.KAFKA_COMPRESSION ?? 'lz4',
+    },
+    http: {
+      authEnabled,
+      apiKeys,
+      rateLimitPerSecond,
+      rateLimitBurst: parsed.KAIROS_RATE_LIMIT_BURST ?? rateLimitPerSecond * 2,
+      corsOrigins: (parsed.KAIROS_CORS_ORIGINS ?? '')
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin.length > 0),
+    },
+    ingest: {
+      maxEventAgeMs: parsed.INGEST_MAX_EVENT_AGE_MS ?? 7 * 24 * 3_600_000,
+      maxInFlight: parsed.INGEST_MAX_IN_FLIGHT ?? 20_000,
+      produceTimeoutMs: parsed.INGEST_PRODUCE_TIMEOUT_MS ?? 5_000,
     },
     mongo: parsed.MONGODB_URI === undefined ? null : { uri: parsed.MONGODB_URI },
   };

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, HttpStatus, Inject, Res, type Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { PublicRoute } from '@kairos/http';
 import { type Response } from 'express';
 import { READINESS_CHECKS, type ReadinessCheck } from './readiness-check';
 
@@ -16,6 +17,8 @@ export interface ReadinessReport {
 /** A probe that hangs is as bad as a failing one: each check gets this long to answer. */
 const CHECK_TIMEOUT_MS = 2_000;
 
+// Probes come from orchestrators that hold no API key.
+@PublicRoute()
 @Controller('health')
 export class HealthController {
   private resolved: readonly ReadinessCheck[] | null = null;

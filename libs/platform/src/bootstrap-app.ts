@@ -1,12 +1,24 @@
 import 'reflect-metadata';
-import { type DynamicModule, type INestApplication, Logger } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, Logger, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { type AppName, ConfigValidationError, type KairosConfig, loadConfig } from '@kairos/config';
+import {
+  type AppName,
+  ConfigModule,
+  ConfigValidationError,
+  type KairosConfig,
+  loadConfig,
+} from '@kairos/config';
+import { configureHttpApp, KairosHttpModule } from '@kairos/http';
 import { KafkaBatchServer } from '@kairos/messaging';
+import { MetricsModule } from '@kairos/telemetry';
+import { setupOpenApi } from './openapi';
 
 export interface AppDefinition {
   readonly name: AppName;
-  readonly module: (config: KairosConfig) => DynamicModule;
+  /** One-line description for the OpenAPI document. */
+  readonly description: string;
+  /** The app's own root module; config, HTTP policies and metrics are added around it. */
+  readonly module: Type<unknown>;
   /** Consumer group for the app's @EventPattern handlers; omit for apps that only produce. */
   readonly consumerGroup?: string;
 }
@@ -19,11 +31,14 @@ export async function createKairosApp(
   definition: AppDefinition,
   config: KairosConfig,
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(definition.module(config), {
-    bufferLogs: false,
+  const app = await NestFactory.create(rootModule(definition, config), {
+    // configureHttpApp installs the JSON parser with our limits and error mapping.
+    bodyParser: false,
     logger: nestLogLevels(config.logLevel),
   });
   app.enableShutdownHooks();
+  configureHttpApp(app, config);
+  setupOpenApi(app, definition);
   if (definition.consumerGroup !== undefined) {
     app.connectMicroservice(
       { strategy: new KafkaBatchServer({ kafka: config.kafka, groupId: definition.consumerGroup }) },
@@ -31,6 +46,22 @@ export async function createKairosApp(
     );
   }
   return app;
+}
+
+@Module({})
+class KairosAppRoot {}
+
+/** What every app shares (config, auth/validation/errors, metrics) around its own module. */
+function rootModule(definition: AppDefinition, config: KairosConfig): DynamicModule {
+  return {
+    module: KairosAppRoot,
+    imports: [
+      ConfigModule.forRoot(config),
+      KairosHttpModule,
+      MetricsModule.forRoot(config.app),
+      definition.module,
+    ],
+  };
 }
 
 /** Entry point of a deployable: validate config (exit 1 naming the variable), boot, listen. */
@@ -49,7 +80,10 @@ export async function runKairosApp(definition: AppDefinition): Promise<INestAppl
   const app = await createKairosApp(definition, config);
   await app.startAllMicroservices();
   await app.listen(config.port);
-  logger.log(`${definition.name} listening on http://localhost:${config.port} (health: /health/ready)`);
+  logger.log(
+    `${definition.name} listening on http://localhost:${config.port} ` +
+      `(docs: /docs, health: /health/ready, metrics: /metrics)`,
+  );
   return app;
 }
 

@@ -9,6 +9,7 @@ import { type InboundBatch, type InboundMessage } from './inbound-message';
 import { KafkaBatchContext } from './kafka-batch.context';
 import { physicalTopic } from './topic-names';
 import { RetryBackoff } from './retry-backoff';
+import { registerLz4Codec } from './lz4.codec';
 
 export interface KafkaBatchServerOptions {
   readonly kafka: KafkaConfig;
@@ -35,6 +36,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
 
   constructor(private readonly options: KafkaBatchServerOptions) {
     super();
+    // Producers may compress with LZ4 whatever our own setting is; consumers must always read it.
+    registerLz4Codec();
     this.backoff = options.retryBackoff ?? new RetryBackoff();
   }
 

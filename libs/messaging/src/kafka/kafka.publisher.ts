@@ -1,9 +1,10 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectConfig, type KairosConfig } from '@kairos/config';
 import { type TopicName } from '@kairos/contracts';
-import { type Producer, type RecordMetadata } from 'kafkajs';
+import { CompressionTypes, type Producer, type RecordMetadata } from 'kafkajs';
 import { createKafka } from './kafka-client.factory';
 import { JavaCompatiblePartitioner } from './java-compatible.partitioner';
+import { registerLz4Codec } from './lz4.codec';
 import { physicalTopic } from './topic-names';
 
 export interface OutboundMessage {
@@ -24,7 +25,10 @@ export class KafkaPublisher implements OnApplicationShutdown {
   private readonly producer: Producer;
   private connecting: Promise<void> | null = null;
 
+  private readonly compression: CompressionTypes;
+
   constructor(@InjectConfig() private readonly config: KairosConfig) {
+    this.compression = compressionType(config.kafka.compression);
     const idempotent = config.kafka.acks === -1;
     this.producer = createKafka(config.kafka, 'producer').producer({
       createPartitioner: JavaCompatiblePartitioner,
@@ -42,6 +46,7 @@ export class KafkaPublisher implements OnApplicationShutdown {
     return this.producer.send({
       topic: physicalTopic(this.config.kafka.topicPrefix, topic),
       acks: this.config.kafka.acks,
+      compression: this.compression,
       messages: messages.map((message) => ({
         key: message.key,
         value: encodeValue(message.value),
@@ -64,6 +69,18 @@ export class KafkaPublisher implements OnApplicationShutdown {
     await this.producer.disconnect().catch((error: unknown) => {
       this.logger.warn(`producer disconnect failed: ${String(error)}`);
     });
+  }
+}
+
+function compressionType(name: KairosConfig['kafka']['compression']): CompressionTypes {
+  switch (name) {
+    case 'none':
+      return CompressionTypes.None;
+    case 'gzip':
+      return CompressionTypes.GZIP;
+    case 'lz4':
+      registerLz4Codec();
+      return CompressionTypes.LZ4;
   }
 }
 

@@ -1,8 +1,11 @@
 import { Controller, Get, Header, Inject, Module, type DynamicModule } from '@nestjs/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { PublicRoute } from '@kairos/http';
 
 export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
 
+// Scraped by Prometheus on the internal network; expose it to the internet behind a proxy only.
+@PublicRoute()
 @Controller('metrics')
 class MetricsController {
   constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {}

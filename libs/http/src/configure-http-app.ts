@@ -1,0 +1,53 @@
+import { type IncomingMessage } from 'node:http';
+import { type INestApplication } from '@nestjs/common';
+import { type KairosConfig } from '@kairos/config';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { expressErrorHandler } from './errors/api-exception.filter';
+import { ErrorCode } from './errors/error-code';
+import { KairosError } from './errors/kairos.error';
+import { rejectReservedKeys } from './request/reserved-keys';
+import { traceMiddleware } from './request/trace.middleware';
+
+/** Largest accepted request body (a batch of 1,000 events fits comfortably). */
+export const MAX_BODY_BYTES = 1_048_576;
+
+/**
+ * Express-level protections shared by all apps, applied before routing: trace ids, secure
+ * headers, CORS only where configured, JSON-only bodies with a size limit.
+ */
+export function configureHttpApp(app: INestApplication, config: KairosConfig): void {
+  const server = app.getHttpAdapter().getInstance() as express.Express;
+  server.disable('x-powered-by');
+  app.use(traceMiddleware);
+  app.use(helmet());
+  if (config.http.corsOrigins.length > 0) {
+    const origins = config.http.corsOrigins;
+    app.enableCors({
+      origin: origins.includes('*') ? true : [...origins],
+      allowedHeaders: ['Authorization', 'Content-Type', 'traceparent', 'tracestate', 'baggage'],
+      exposedHeaders: ['x-trace-id', 'traceparent', 'Retry-After'],
+      maxAge: 600,
+    });
+  }
+  app.use(requireJsonBody);
+  app.use(express.json({ limit: MAX_BODY_BYTES, strict: true, type: isJsonContentType }));
+  app.use(rejectReservedKeys);
+  app.use(expressErrorHandler);
+}
+
+function isJsonContentType(request: IncomingMessage): boolean {
+  return /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(request.headers['content-type'] ?? '');
+}
+
+/** A request that carries a body must declare JSON; anything else is 415, not a parse error. */
+function requireJsonBody(request: Request, _response: Response, next: NextFunction): void {
+  const hasBody =
+    request.headers['transfer-encoding'] !== undefined ||
+    Number(request.headers['content-length'] ?? '0') > 0;
+  if (hasBody && !isJsonContentType(request)) {
+    next(new KairosError(ErrorCode.UnsupportedMediaType, 'request body must be application/json'));
+    return;
+  }
+  next();
+}

@@ -1,0 +1,11 @@
+export { ErrorCode, httpStatusOf } from './errors/error-code';
+export { KairosError, type FieldIssue } from './errors/kairos.error';
+export { toFieldIssues, validateDto, VALIDATOR_OPTIONS } from './errors/validation-issues';
+export { ApiExceptionFilter, type ErrorBody } from './errors/api-exception.filter';
+export { KairosHttpModule, createValidationPipe } from './http.module';
+export { configureHttpApp, MAX_BODY_BYTES } from './configure-http-app';
+export { RequireScope, PublicRoute } from './auth/scopes.decorator';
+export { ApiKeyAuthenticator } from './auth/api-key.authenticator';
+export { TokenBuckets } from './auth/token-bucket';
+export { type KairosRequest } from './request/kairos-request';
+export { traceFromHeaders, requestTrace, type RequestTrace } from './request/trace-context';

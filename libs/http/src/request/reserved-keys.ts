@@ -1,0 +1,41 @@
+import { type NextFunction, type Request, type Response } from 'express';
+import { KairosError } from '../errors/kairos.error';
+
+const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+const MAX_DEPTH = 32;
+
+/**
+ * Finds the first prototype-polluting key in a parsed JSON body. class-transformer would drop
+ * such keys silently; we refuse the request instead, naming where the key was.
+ */
+export function findReservedKey(value: unknown, path = '', depth = 0): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  if (depth > MAX_DEPTH) return path || '(root)';
+  for (const key of Object.keys(value)) {
+    const child = Array.isArray(value) ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
+    if (!Array.isArray(value) && RESERVED.has(key)) return child;
+    const found = findReservedKey((value as Record<string, unknown>)[key], child, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+export function rejectReservedKeys(
+  request: Request,
+  _response: Response,
+  next: NextFunction,
+): void {
+  const field = findReservedKey(request.body);
+  if (field === null) {
+    next();
+    return;
+  }
+  next(
+    KairosError.validation([
+      {
+        field,
+        reason: `${field} is not allowed: __proto__, constructor and prototype keys are reserved (or nesting deeper than ${MAX_DEPTH})`,
+      },
+    ]),
+  );
+}

@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+
+/** W3C trace context of one request: what we log, answer with, and put on Kafka records. */
+export interface RequestTrace {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly traceparent: string;
+  readonly tracestate?: string;
+}
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+/**
+ * Continues the caller's trace when it sent a valid `traceparent`, otherwise starts one, so
+ * every request has a trace id to correlate logs, error bodies and downstream Kafka records.
+ * (The OpenTelemetry SDK, once wired, takes over span creation; the ids stay W3C-compatible.)
+ */
+export function traceFromHeaders(traceparent: unknown, tracestate: unknown): RequestTrace {
+  const match = typeof traceparent === 'string' ? TRACEPARENT.exec(traceparent.trim()) : null;
+  const traceId =
+    match?.[1] !== undefined && !/^0+$/.test(match[1]) ? match[1] : randomBytes(16).toString('hex');
+  const flags = match?.[3] ?? '01';
+  const spanId = randomBytes(8).toString('hex');
+  return {
+    traceId,
+    spanId,
+    traceparent: `00-${traceId}-${spanId}-${flags}`,
+    tracestate: typeof tracestate === 'string' && tracestate.length <= 512 ? tracestate : undefined,
+  };
+}
+
+/** The request's trace, set by traceMiddleware; a fresh one if the middleware did not run. */
+export function requestTrace(request: { kairosTrace?: RequestTrace }): RequestTrace {
+  return request.kairosTrace ?? traceFromHeaders(undefined, undefined);
+}
