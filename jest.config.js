@@ -1,20 +1,19 @@
 // Three tiers, selected with --selectProjects: unit (pure logic, next to the code),
 // integration (real Kafka + MongoDB-protocol server), e2e (HTTP against running apps).
+// ts-jest in transpile-only mode: type errors are the typecheck step's job, tests stay fast.
 const transform = {
-  '^.+\\.ts$': [
-    '@swc/jest',
-    {
-      jsc: {
-        parser: { syntax: 'typescript', decorators: true },
-        transform: { legacyDecorator: true, decoratorMetadata: true },
-        target: 'es2022',
-        keepClassNames: true,
-      },
-      module: { type: 'commonjs' },
-    },
-  ],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
 };
-const libs = ['config', 'contracts', 'health', 'http', 'messaging', 'platform', 'storage', 'telemetry'];
+const libs = [
+  'config',
+  'contracts',
+  'health',
+  'http',
+  'messaging',
+  'platform',
+  'storage',
+  'telemetry',
+];
 const moduleNameMapper = Object.fromEntries(
   libs.map((lib) => [`^@kairos/${lib}$`, `<rootDir>/libs/${lib}/src`]),
 );
@@ -25,7 +24,12 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts', '<rootDir>/test/compose/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/apps/**/*.spec.ts',
+        '<rootDir>/libs/**/*.spec.ts',
+        '<rootDir>/test/unit/**/*.spec.ts',
+        '<rootDir>/test/compose/**/*.spec.ts',
+      ],
     },
     {
       ...shared,

@@ -41,7 +41,10 @@ function newestSourceMtime(dir) {
 function ensureBuilt() {
   const mains = apps.map((app) => join(root, 'dist/apps', app, 'src/main.js'));
   const built = mains.every(existsSync) ? Math.min(...mains.map((m) => statSync(m).mtimeMs)) : 0;
-  const sources = Math.max(newestSourceMtime(join(root, 'apps')), newestSourceMtime(join(root, 'libs')));
+  const sources = Math.max(
+    newestSourceMtime(join(root, 'apps')),
+    newestSourceMtime(join(root, 'libs')),
+  );
   if (built >= sources) return;
   console.log('[start] building (sources changed since the last build)...');
   const result = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
@@ -60,13 +63,22 @@ function readEnvFile(path) {
 function infrastructureEnv() {
   const needsMongo = apps.some((app) => app !== 'ingest');
   if (process.env.KAFKA_BROKERS && (!needsMongo || process.env.MONGODB_URI)) return {};
-  console.log('[start] KAFKA_BROKERS/MONGODB_URI not set: starting local infrastructure (scripts/infra/up.sh)');
-  const up = spawnSync('bash', [join(root, 'scripts/infra/up.sh')], { cwd: root, stdio: 'inherit' });
+  console.log(
+    '[start] KAFKA_BROKERS/MONGODB_URI not set: starting local infrastructure (scripts/infra/up.sh)',
+  );
+  const up = spawnSync('bash', [join(root, 'scripts/infra/up.sh')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (up.status !== 0) {
-    console.error('[start] could not start local infrastructure; set KAFKA_BROKERS and MONGODB_URI, or run `docker compose up`');
+    console.error(
+      '[start] could not start local infrastructure; set KAFKA_BROKERS and MONGODB_URI, or run `docker compose up`',
+    );
     process.exit(up.status ?? 1);
   }
-  const envFile = process.env.KAIROS_INFRA_DIR ? join(process.env.KAIROS_INFRA_DIR, 'env') : join(root, '.infra/env');
+  const envFile = process.env.KAIROS_INFRA_DIR
+    ? join(process.env.KAIROS_INFRA_DIR, 'env')
+    : join(root, '.infra/env');
   const fromFile = readEnvFile(envFile);
   // Variables the user set win over the file.
   return Object.fromEntries(Object.entries(fromFile).filter(([key]) => !process.env[key]));
@@ -74,19 +86,29 @@ function infrastructureEnv() {
 
 ensureBuilt();
 const env = { ...process.env, ...infrastructureEnv() };
+if (!env.KAIROS_API_KEYS && !env.KAIROS_AUTH) {
+  // A first local run should work without inventing keys; the apps warn loudly about it.
+  console.log('[start] KAIROS_API_KEYS not set: starting with KAIROS_AUTH=off (local use only)');
+  env.KAIROS_AUTH = 'off';
+}
 const children = apps.map((app) => {
-  const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'dist/apps', app, 'src/main.js')], {
-    cwd: root,
-    env,
-    stdio: apps.length === 1 ? 'inherit' : ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--enable-source-maps', join(root, 'dist/apps', app, 'src/main.js')],
+    {
+      cwd: root,
+      env,
+      stdio: apps.length === 1 ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+    },
+  );
   if (apps.length > 1) {
     for (const stream of [child.stdout, child.stderr]) {
       let pending = '';
       stream.on('data', (chunk) => {
         const lines = (pending + chunk.toString()).split('\n');
         pending = lines.pop() ?? '';
-        for (const line of lines) (stream === child.stderr ? process.stderr : process.stdout).write(`[${app}] ${line}\n`);
+        for (const line of lines)
+          (stream === child.stderr ? process.stderr : process.stdout).write(`[${app}] ${line}\n`);
       });
     }
   }
@@ -109,7 +131,9 @@ await Promise.all(
       new Promise((done) =>
         child.on('exit', (code, signal) => {
           if (!stopping) {
-            console.error(`[start] ${app} exited (${signal ?? `code ${code}`}); stopping the others`);
+            console.error(
+              `[start] ${app} exited (${signal ?? `code ${code}`}); stopping the others`,
+            );
             exitCode = code || 1;
             stopAll('SIGTERM');
           }

@@ -83,7 +83,12 @@ describeWithInfra('messaging against the real Kafka broker', ['kafka'], () => {
       KAIROS_AUTH: 'off',
     });
     app = await createKairosApp(
-      { name: 'ingest', description: 'probe', module: ProbeModule, consumerGroup: `${prefix}probe` },
+      {
+        name: 'ingest',
+        description: 'probe',
+        module: ProbeModule,
+        consumerGroup: `${prefix}probe`,
+      },
       config,
     );
     await app.init();
@@ -105,10 +110,17 @@ describeWithInfra('messaging against the real Kafka broker', ['kafka'], () => {
     );
     const described = await admin.describeConfigs({
       includeSynonyms: false,
-      resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy'] })),
+      resources: names.map((name) => ({
+        type: ConfigResourceTypes.TOPIC,
+        name,
+        configNames: ['cleanup.policy'],
+      })),
     });
     const policies = Object.fromEntries(
-      described.resources.map((r) => [r.resourceName.slice(prefix.length), r.configEntries[0]?.configValue]),
+      described.resources.map((r) => [
+        r.resourceName.slice(prefix.length),
+        r.configEntries[0]?.configValue,
+      ]),
     );
     expect(policies).toEqual({
       events: 'delete',

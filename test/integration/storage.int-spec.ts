@@ -46,7 +46,10 @@ class ProbeRepository {
   }
 
   find(probeId: string): Promise<ProbeRecord | null> {
-    return this.model.findOne({ probeId }, { _id: 0, probeId: 1, items: 1, count: 1 }).lean<ProbeRecord>().exec();
+    return this.model
+      .findOne({ probeId }, { _id: 0, probeId: 1, items: 1, count: 1 })
+      .lean<ProbeRecord>()
+      .exec();
   }
 }
 
@@ -104,6 +107,8 @@ describeWithInfra('storage against the real MongoDB-protocol server', ['mongo'],
   });
 
   it('enforces the unique index', async () => {
-    await expect(repository.create({ probeId: 'p-1', items: [], count: 0 })).rejects.toThrow(/duplicate key|E11000/);
+    await expect(repository.create({ probeId: 'p-1', items: [], count: 0 })).rejects.toThrow(
+      /duplicate key|E11000/,
+    );
   });
 });

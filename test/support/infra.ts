@@ -3,6 +3,7 @@
  * scripts/infra/up.sh (or docker compose). Outside CI a missing service skips loudly; with
  * REQUIRE_INFRA=1 (set by .ci/run) it fails the run, so CI can never pass by skipping.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -27,7 +28,11 @@ loadInfraEnvFile();
 
 const VARIABLE: Record<InfraNeed, string> = { kafka: 'KAFKA_BROKERS', mongo: 'MONGODB_URI' };
 
-export function describeWithInfra(name: string, needs: readonly InfraNeed[], body: () => void): void {
+export function describeWithInfra(
+  name: string,
+  needs: readonly InfraNeed[],
+  body: () => void,
+): void {
   const missing = needs.map((need) => VARIABLE[need]).filter((variable) => !process.env[variable]);
   if (missing.length === 0) {
     describe(name, body);
@@ -73,5 +78,25 @@ export async function eventually<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
+  );
+}
+
+/**
+ * Stops or starts one service through scripts/infra (only possible when those scripts started
+ * it; docker compose users run these tests with REQUIRE_INFRA unset and they skip).
+ */
+export function infraControl(action: 'up' | 'down', service: 'kafka' | 'mongo'): void {
+  const root = resolve(__dirname, '../..');
+  execFileSync('bash', [join(root, 'scripts/infra', `${action}.sh`), service], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+}
+
+/** True when the local services were started by scripts/infra (they can be stopped by tests). */
+export function infraIsManagedLocally(): boolean {
+  const dir = process.env.KAIROS_INFRA_DIR ?? resolve(__dirname, '../../.infra');
+  return existsSync(join(dir, 'pids', 'kafka.pid'));
 }

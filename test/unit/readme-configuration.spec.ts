@@ -6,10 +6,9 @@ import { ENVIRONMENT_VARIABLES } from '@kairos/config';
 describe('README configuration table', () => {
   const readme = readFileSync(resolve(__dirname, '../../README.md'), 'utf8');
   const rows = new Map(
-    [...readme.matchAll(/^\| `([A-Z_][A-Z0-9_]*)` \| (.+?) \| (.+?) \|$/gm)].map((match) => [
-      match[1],
-      { default: match[2], meaning: match[3] },
-    ]),
+    [...readme.matchAll(/^\|\s*`([A-Z_][A-Z0-9_]*)`\s*\|\s*(.+?)\s*\|\s*(.+?)\s*\|$/gm)].map(
+      (match) => [match[1], { default: match[2], meaning: match[3] }],
+    ),
   );
 
   it.each(Object.entries(ENVIRONMENT_VARIABLES))('documents %s as the code does', (name, doc) => {

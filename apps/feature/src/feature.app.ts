@@ -6,17 +6,14 @@ import { MongoReadiness, StorageModule } from '@kairos/storage';
 
 /** Consumes `events` and maintains per-user session windows and profiles in MongoDB. */
 @Module({
-  imports: [
-    MessagingModule,
-    StorageModule,
-    HealthModule.forRoot([KafkaReadiness, MongoReadiness]),
-  ],
+  imports: [MessagingModule, StorageModule, HealthModule.forRoot([KafkaReadiness, MongoReadiness])],
 })
 export class FeatureModule {}
 
 export const featureApp: AppDefinition = {
   name: 'feature',
-  description: 'Maintains per-user session windows and long-term profiles in MongoDB from the event stream.',
+  description:
+    'Maintains per-user session windows and long-term profiles in MongoDB from the event stream.',
   module: FeatureModule,
   consumerGroup: 'feature',
 };

@@ -21,24 +21,31 @@ export interface ApiKeyConfig {
  */
 export function parseApiKeys(raw: string): ApiKeyConfig[] | string {
   const keys: ApiKeyConfig[] = [];
-  const entries = raw.split(';').map((entry) => entry.trim()).filter((entry) => entry.length > 0);
+  const entries = raw
+    .split(';')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
   for (const [index, entry] of entries.entries()) {
     const where = `entry ${index + 1}`;
     const [name, secret, scopeList, rate, ...rest] = entry.split('|').map((field) => field.trim());
     if (!name || !secret || !scopeList || rest.length > 0) {
       return `${where} must look like name|secret|scope[,scope][|requestsPerSecond]`;
     }
-    if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) return `${where}: name may only contain [A-Za-z0-9._-]`;
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(name))
+      return `${where}: name may only contain [A-Za-z0-9._-]`;
     if (keys.some((key) => key.name === name)) return `${where}: duplicate name ${name}`;
     const scopes = scopeList.split(',').map((scope) => scope.trim());
     const unknown = scopes.filter((scope) => !(API_SCOPES as readonly string[]).includes(scope));
-    if (unknown.length > 0) return `${where} (${name}): unknown scope(s) ${unknown.join(', ')}; known: ${API_SCOPES.join(', ')}`;
+    if (unknown.length > 0)
+      return `${where} (${name}): unknown scope(s) ${unknown.join(', ')}; known: ${API_SCOPES.join(', ')}`;
     let sha256: string;
     if (secret.startsWith('sha256:')) {
       sha256 = secret.slice('sha256:'.length).toLowerCase();
-      if (!/^[0-9a-f]{64}$/.test(sha256)) return `${where} (${name}): sha256: must be followed by 64 hex digits`;
+      if (!/^[0-9a-f]{64}$/.test(sha256))
+        return `${where} (${name}): sha256: must be followed by 64 hex digits`;
     } else {
-      if (secret.length < 16) return `${where} (${name}): a plain key must be at least 16 characters`;
+      if (secret.length < 16)
+        return `${where} (${name}): a plain key must be at least 16 characters`;
       sha256 = createHash('sha256').update(secret, 'utf8').digest('hex');
     }
     let ratePerSecond: number | null = null;

@@ -11,7 +11,10 @@ export interface VariableDoc {
  */
 export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, VariableDoc>> = {
   NODE_ENV: { default: 'development', meaning: '`development`, `production` or `test`.' },
-  PORT: { default: 'ingest 3001, feature 3002, recommender 3003', meaning: 'HTTP port of the app.' },
+  PORT: {
+    default: 'ingest 3001, feature 3002, recommender 3003',
+    meaning: 'HTTP port of the app.',
+  },
   LOG_LEVEL: { default: 'info', meaning: '`debug`, `info`, `warn` or `error`.' },
   KAIROS_INSTANCE_ID: {
     default: '`<hostname>-<pid>`',
@@ -45,7 +48,7 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
   },
   KAIROS_API_KEYS: {
     default: '(required unless auth is off)',
-    meaning: 'API keys: `name|secret-or-sha256:<hex>|scope,scope[|req/s]` entries joined by `;` (see Authentication).',
+    meaning: 'API keys with their scopes and rate limits; format under Authentication.',
   },
   KAIROS_RATE_LIMIT_PER_SECOND: {
     default: '1000',

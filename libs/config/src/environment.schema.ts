@@ -1,13 +1,4 @@
-import {
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -56,9 +47,19 @@ export class EnvironmentSchema {
   /** Parsed and checked by parseApiKeys; never echoed in errors because it holds secrets. */
   @IsOptional() @IsString() KAIROS_API_KEYS?: string;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000) KAIROS_RATE_LIMIT_PER_SECOND?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  KAIROS_RATE_LIMIT_PER_SECOND?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000_000) KAIROS_RATE_LIMIT_BURST?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  KAIROS_RATE_LIMIT_BURST?: number;
 
   @IsOptional() @IsString() KAIROS_CORS_ORIGINS?: string;
 
@@ -66,7 +67,12 @@ export class EnvironmentSchema {
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000_000) INGEST_MAX_IN_FLIGHT?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(120_000) INGEST_PRODUCE_TIMEOUT_MS?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  INGEST_PRODUCE_TIMEOUT_MS?: number;
 
   @IsOptional()
   @Matches(/^mongodb(\+srv)?:\/\/\S+$/, {

@@ -37,7 +37,12 @@ describe('loadConfig', () => {
       KAFKA_ACKS: '1',
     });
     expect(config.port).toBe(8080);
-    expect(config.kafka).toMatchObject({ brokers: ['a:1', 'b:2'], topicPartitions: 3, topicPrefix: 'staging.', acks: 1 });
+    expect(config.kafka).toMatchObject({
+      brokers: ['a:1', 'b:2'],
+      topicPartitions: 3,
+      topicPrefix: 'staging.',
+      acks: 1,
+    });
     expect(config.mongo).toBeNull();
   });
 
@@ -50,9 +55,17 @@ describe('loadConfig', () => {
     ['missing MONGODB_URI for feature', { ...base, MONGODB_URI: '' }, 'MONGODB_URI'],
     ['auth on without keys', { ...base, KAIROS_AUTH: '' }, 'KAIROS_API_KEYS'],
     ['KAIROS_AUTH neither on nor off', { ...base, KAIROS_AUTH: 'disabled' }, 'KAIROS_AUTH'],
-    ['malformed API key entry', { ...base, KAIROS_AUTH: 'on', KAIROS_API_KEYS: 'web|short' }, 'KAIROS_API_KEYS'],
+    [
+      'malformed API key entry',
+      { ...base, KAIROS_AUTH: 'on', KAIROS_API_KEYS: 'web|short' },
+      'KAIROS_API_KEYS',
+    ],
     ['unknown compression', { ...base, KAFKA_COMPRESSION: 'snappy' }, 'KAFKA_COMPRESSION'],
-    ['too small max event age', { ...base, INGEST_MAX_EVENT_AGE_MS: '10' }, 'INGEST_MAX_EVENT_AGE_MS'],
+    [
+      'too small max event age',
+      { ...base, INGEST_MAX_EVENT_AGE_MS: '10' },
+      'INGEST_MAX_EVENT_AGE_MS',
+    ],
     ['broker without port', { ...base, KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS'],
     ['non-numeric PORT', { ...base, PORT: 'eighty' }, 'PORT'],
     ['PORT out of range', { ...base, PORT: '70000' }, 'PORT'],
@@ -77,7 +90,9 @@ describe('loadConfig', () => {
   });
 
   it('ingest does not require MongoDB', () => {
-    expect(() => loadConfig('ingest', { KAFKA_BROKERS: 'k:9092', KAIROS_AUTH: 'off' })).not.toThrow();
+    expect(() =>
+      loadConfig('ingest', { KAFKA_BROKERS: 'k:9092', KAIROS_AUTH: 'off' }),
+    ).not.toThrow();
   });
 
   it('reads API keys, hashing plain secrets and keeping pre-hashed ones', () => {
@@ -106,7 +121,9 @@ describe('loadConfig', () => {
     ['w b|plain-secret-0123456|admin', /name may only contain/],
     ['a|plain-secret-0123456|admin;a|other-secret-01234567|admin', /duplicate name a/],
   ])('rejects the API key entry %j without echoing secrets', (keys, reason) => {
-    expect(() => loadConfig('ingest', { KAFKA_BROKERS: 'k:9092', KAIROS_API_KEYS: keys })).toThrow(reason);
+    expect(() => loadConfig('ingest', { KAFKA_BROKERS: 'k:9092', KAIROS_API_KEYS: keys })).toThrow(
+      reason,
+    );
     try {
       loadConfig('ingest', { KAFKA_BROKERS: 'k:9092', KAIROS_API_KEYS: keys });
     } catch (error) {

@@ -112,4 +112,3 @@ function parseAcks(acks: 'all' | '1' | '0'): -1 | 0 | 1 {
       return 0;
   }
 }
-

@@ -63,7 +63,9 @@ describe('HealthController', () => {
     app = await boot([HangingCheck]);
     const response = await fetch(`${await app.getUrl()}/health/ready`);
     expect(response.status).toBe(503);
-    const body = (await response.json()) as { checks: Record<string, { ok: boolean; error?: string }> };
+    const body = (await response.json()) as {
+      checks: Record<string, { ok: boolean; error?: string }>;
+    };
     expect(body.checks.hanging?.ok).toBe(false);
     expect(body.checks.hanging?.error).toMatch(/no answer within 2000 ms/);
   });

@@ -1,5 +1,11 @@
 import 'reflect-metadata';
-import { type DynamicModule, type INestApplication, Logger, Module, type Type } from '@nestjs/common';
+import {
+  type DynamicModule,
+  type INestApplication,
+  Logger,
+  Module,
+  type Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   type AppName,
@@ -10,7 +16,8 @@ import {
 } from '@kairos/config';
 import { configureHttpApp, KairosHttpModule } from '@kairos/http';
 import { KafkaBatchServer } from '@kairos/messaging';
-import { MetricsModule } from '@kairos/telemetry';
+import { httpMetricsMiddleware, METRICS_REGISTRY, MetricsModule } from '@kairos/telemetry';
+import { type Registry } from 'prom-client';
 import { setupOpenApi } from './openapi';
 
 export interface AppDefinition {
@@ -37,11 +44,14 @@ export async function createKairosApp(
     logger: nestLogLevels(config.logLevel),
   });
   app.enableShutdownHooks();
+  app.use(httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)));
   configureHttpApp(app, config);
   setupOpenApi(app, definition);
   if (definition.consumerGroup !== undefined) {
     app.connectMicroservice(
-      { strategy: new KafkaBatchServer({ kafka: config.kafka, groupId: definition.consumerGroup }) },
+      {
+        strategy: new KafkaBatchServer({ kafka: config.kafka, groupId: definition.consumerGroup }),
+      },
       { inheritAppConfig: true },
     );
   }
@@ -87,7 +97,9 @@ export async function runKairosApp(definition: AppDefinition): Promise<INestAppl
   return app;
 }
 
-function nestLogLevels(level: KairosConfig['logLevel']): Array<'debug' | 'log' | 'warn' | 'error' | 'fatal'> {
+function nestLogLevels(
+  level: KairosConfig['logLevel'],
+): Array<'debug' | 'log' | 'warn' | 'error' | 'fatal'> {
   switch (level) {
     case 'debug':
       return ['debug', 'log', 'warn', 'error', 'fatal'];

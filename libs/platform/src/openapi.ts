@@ -10,7 +10,11 @@ export function setupOpenApi(app: INestApplication, definition: AppDefinition): 
       .setTitle(`Kairos ${definition.name}`)
       .setDescription(definition.description)
       .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key from KAIROS_API_KEYS' })
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description: 'API key from KAIROS_API_KEYS',
+      })
       .addSecurityRequirements('bearer')
       .build(),
   );

@@ -17,7 +17,11 @@ export interface BatchEntryResult {
   readonly index: number;
   readonly eventId: string | null;
   readonly status: 'accepted' | 'rejected';
-  readonly error?: { readonly code: 'validation_failed'; readonly message: string; readonly details: FieldIssue[] };
+  readonly error?: {
+    readonly code: 'validation_failed';
+    readonly message: string;
+    readonly details: FieldIssue[];
+  };
 }
 
 export interface BatchResult {
@@ -55,14 +59,20 @@ export class EventIntakeService {
     entries.forEach((entry, index) => {
       const validated = validateDto(IngestEventDto, entry);
       const normalized =
-        'issues' in validated ? validated : normalizeEvent(validated.value, receivedAt, this.config.ingest.maxEventAgeMs);
+        'issues' in validated
+          ? validated
+          : normalizeEvent(validated.value, receivedAt, this.config.ingest.maxEventAgeMs);
       if ('issues' in normalized) {
         this.countRejections('batch', normalized.issues);
         results.push({
           index,
           eventId: clientEventId(entry),
           status: 'rejected',
-          error: { code: 'validation_failed', message: KairosError.validation(normalized.issues).message, details: normalized.issues },
+          error: {
+            code: 'validation_failed',
+            message: KairosError.validation(normalized.issues).message,
+            details: normalized.issues,
+          },
         });
         return;
       }
@@ -73,10 +83,17 @@ export class EventIntakeService {
     return { accepted: messages.length, rejected: results.length - messages.length, results };
   }
 
-  private async publish(messages: readonly UserEventMessage[], trace: RequestTrace, endpoint: string): Promise<void> {
+  private async publish(
+    messages: readonly UserEventMessage[],
+    trace: RequestTrace,
+    endpoint: string,
+  ): Promise<void> {
     if (messages.length === 0) return;
     try {
-      await this.publisher.publish(Topic.Events, messages.map((message) => toRecord(message, trace)));
+      await this.publisher.publish(
+        Topic.Events,
+        messages.map((message) => toRecord(message, trace)),
+      );
     } catch (error) {
       const reason = error instanceof KairosError ? error.code : 'internal_error';
       this.metrics.eventsRejected.inc({ endpoint, reason }, messages.length);
@@ -107,6 +124,8 @@ function toRecord(message: UserEventMessage, trace: RequestTrace): OutboundMessa
 /** Echo the client's own id for a rejected entry when it sent a usable one. */
 function clientEventId(entry: unknown): string | null {
   if (typeof entry !== 'object' || entry === null || !('eventId' in entry)) return null;
-  const { eventId } = entry as { eventId: unknown };
-  return typeof eventId === 'string' && eventId.length > 0 && eventId.length <= 128 ? eventId : null;
+  const { eventId } = entry;
+  return typeof eventId === 'string' && eventId.length > 0 && eventId.length <= 128
+    ? eventId
+    : null;
 }

@@ -18,7 +18,10 @@ export class EventsController {
 
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: 'Record one user event', description: 'Answers 202 only after the broker acknowledged the write.' })
+  @ApiOperation({
+    summary: 'Record one user event',
+    description: 'Answers 202 only after the broker acknowledged the write.',
+  })
   @ApiAcceptedResponse({ schema: { example: { eventId: '0192f5e4-7b1c-7cc3-9b5e-3f1f0c2d4e5a' } } })
   @ApiBadRequestResponse({
     schema: {
@@ -26,14 +29,21 @@ export class EventsController {
         error: {
           code: 'validation_failed',
           message: 'userId: userId must be 1-128 characters of [A-Za-z0-9._:@-]',
-          details: [{ field: 'userId', reason: 'userId must be 1-128 characters of [A-Za-z0-9._:@-]' }],
+          details: [
+            { field: 'userId', reason: 'userId must be 1-128 characters of [A-Za-z0-9._:@-]' },
+          ],
           traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
         },
       },
     },
   })
-  @ApiServiceUnavailableResponse({ description: 'The broker could not take the write; retry after Retry-After seconds.' })
-  record(@Body() event: IngestEventDto, @Req() request: KairosRequest): Promise<{ eventId: string }> {
+  @ApiServiceUnavailableResponse({
+    description: 'The broker could not take the write; retry after Retry-After seconds.',
+  })
+  record(
+    @Body() event: IngestEventDto,
+    @Req() request: KairosRequest,
+  ): Promise<{ eventId: string }> {
     return this.intake.acceptOne(event, requestTrace(request));
   }
 
@@ -56,8 +66,15 @@ export class EventsController {
             status: 'rejected',
             error: {
               code: 'validation_failed',
-              message: 'type: type must be one of view, click, add_to_cart, purchase, like, dislike, rating',
-              details: [{ field: 'type', reason: 'type must be one of view, click, add_to_cart, purchase, like, dislike, rating' }],
+              message:
+                'type: type must be one of view, click, add_to_cart, purchase, like, dislike, rating',
+              details: [
+                {
+                  field: 'type',
+                  reason:
+                    'type must be one of view, click, add_to_cart, purchase, like, dislike, rating',
+                },
+              ],
             },
           },
         ],

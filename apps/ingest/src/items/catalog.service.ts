@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { type Clock, InjectClock } from '@kairos/config';
-import { type ItemMessage, type ItemUpsertDto, RecordHeader, SCHEMA_VERSION, Topic } from '@kairos/contracts';
+import {
+  type ItemMessage,
+  type ItemUpsertDto,
+  RecordHeader,
+  SCHEMA_VERSION,
+  Topic,
+} from '@kairos/contracts';
 import { type RequestTrace } from '@kairos/http';
 import { GuardedPublisher } from '../publishing/guarded-publisher';
 
@@ -22,12 +28,16 @@ export class CatalogService {
       properties: dto.properties ?? {},
       updatedAt: this.clock(),
     };
-    await this.publisher.publish(Topic.Items, [{ key: itemId, value: item, headers: headers(trace) }]);
+    await this.publisher.publish(Topic.Items, [
+      { key: itemId, value: item, headers: headers(trace) },
+    ]);
     return item;
   }
 
   async remove(itemId: string, trace: RequestTrace): Promise<void> {
-    await this.publisher.publish(Topic.Items, [{ key: itemId, value: null, headers: headers(trace) }]);
+    await this.publisher.publish(Topic.Items, [
+      { key: itemId, value: null, headers: headers(trace) },
+    ]);
   }
 }
 

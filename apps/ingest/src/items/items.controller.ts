@@ -13,7 +13,11 @@ export class ItemsController {
   @Put(':itemId')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Create or replace a catalog item' })
-  @ApiParam({ name: 'itemId', schema: { type: 'string', pattern: ENTITY_ID_PATTERN.source }, example: 'sku-1234' })
+  @ApiParam({
+    name: 'itemId',
+    schema: { type: 'string', pattern: ENTITY_ID_PATTERN.source },
+    example: 'sku-1234',
+  })
   @ApiAcceptedResponse({
     schema: {
       example: {
@@ -40,7 +44,10 @@ export class ItemsController {
   @ApiOperation({ summary: 'Delete a catalog item (tombstone on the compacted items topic)' })
   @ApiParam({ name: 'itemId', schema: { type: 'string', pattern: ENTITY_ID_PATTERN.source } })
   @ApiAcceptedResponse({ schema: { example: { itemId: 'sku-1234', deleted: true } } })
-  async remove(@Param('itemId') itemId: string, @Req() request: KairosRequest): Promise<{ itemId: string; deleted: true }> {
+  async remove(
+    @Param('itemId') itemId: string,
+    @Req() request: KairosRequest,
+  ): Promise<{ itemId: string; deleted: true }> {
     await this.catalog.remove(checkedItemId(itemId), requestTrace(request));
     return { itemId, deleted: true };
   }
@@ -48,7 +55,9 @@ export class ItemsController {
 
 function checkedItemId(itemId: string): string {
   if (!ENTITY_ID_PATTERN.test(itemId)) {
-    throw KairosError.validation([{ field: 'itemId', reason: 'itemId must be 1-128 characters of [A-Za-z0-9._:@-]' }]);
+    throw KairosError.validation([
+      { field: 'itemId', reason: 'itemId must be 1-128 characters of [A-Za-z0-9._:@-]' },
+    ]);
   }
   return itemId;
 }

@@ -49,10 +49,16 @@ export class GuardedPublisher {
     });
     try {
       await Promise.race([send, deadline]);
-      this.metrics.produceSeconds.observe({ topic, outcome: 'ok' }, (performance.now() - started) / 1_000);
+      this.metrics.produceSeconds.observe(
+        { topic, outcome: 'ok' },
+        (performance.now() - started) / 1_000,
+      );
     } catch (error) {
       send.catch(() => undefined); // the race already decided; keep a late failure from going unhandled
-      this.metrics.produceSeconds.observe({ topic, outcome: 'error' }, (performance.now() - started) / 1_000);
+      this.metrics.produceSeconds.observe(
+        { topic, outcome: 'error' },
+        (performance.now() - started) / 1_000,
+      );
       throw new KairosError(
         ErrorCode.BrokerUnavailable,
         error instanceof ProduceTimeout

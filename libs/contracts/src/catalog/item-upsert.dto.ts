@@ -11,6 +11,8 @@ import {
 } from 'class-validator';
 import { IsFlatMap } from '../validation/flat-map.validator';
 
+// Printable labels only: control characters and `$` (Mongo operators) are refused.
+// eslint-disable-next-line no-control-regex
 const LABEL = /^[^\u0000-\u001f$]{1,128}$/;
 
 /** `PUT /v1/items/:itemId`: the catalog's view of one item. */
@@ -26,14 +28,20 @@ export class ItemUpsertDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(32)
-  @Matches(LABEL, { each: true, message: 'each category must be 1-128 characters without control characters or $' })
+  @Matches(LABEL, {
+    each: true,
+    message: 'each category must be 1-128 characters without control characters or $',
+  })
   categories?: string[];
 
   @ApiPropertyOptional({ type: [String], maxItems: 64, example: ['waterproof'] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(64)
-  @Matches(LABEL, { each: true, message: 'each tag must be 1-128 characters without control characters or $' })
+  @Matches(LABEL, {
+    each: true,
+    message: 'each tag must be 1-128 characters without control characters or $',
+  })
   tags?: string[];
 
   @ApiPropertyOptional({ default: true, description: 'Unavailable items are never recommended.' })

@@ -29,9 +29,11 @@ export function parseEventTimestamp(value: unknown): number | null {
 
 /** The rule for `value`: optional, finite; required and 1-5 for ratings. */
 function eventValueProblem(value: unknown, type: unknown): string | null {
-  if (value === undefined || value === null) return type === 'rating' ? 'is required for rating events' : null;
+  if (value === undefined || value === null)
+    return type === 'rating' ? 'is required for rating events' : null;
   if (typeof value !== 'number' || !Number.isFinite(value)) return 'must be a finite number';
-  if (type === 'rating' && (value < 1 || value > 5)) return 'must be between 1 and 5 for rating events';
+  if (type === 'rating' && (value < 1 || value > 5))
+    return 'must be between 1 and 5 for rating events';
   return null;
 }
 
@@ -91,7 +93,10 @@ export class IngestEventDto {
   @IsIn(EVENT_TYPES, { message: `type must be one of ${EVENT_TYPES.join(', ')}` })
   type!: EventType;
 
-  @ApiPropertyOptional({ description: 'Required for rating (1-5); optional otherwise.', example: 4 })
+  @ApiPropertyOptional({
+    description: 'Required for rating (1-5); optional otherwise.',
+    example: 4,
+  })
   @IsEventValue()
   value?: number;
 

@@ -109,7 +109,7 @@ function fromHttpException(exception: HttpException): KairosError {
 /** body-parser reports oversized and unparsable bodies as errors with a `type`. */
 function asBodyParserError(exception: unknown): KairosError | null {
   if (typeof exception !== 'object' || exception === null || !('type' in exception)) return null;
-  const { type } = exception as { type: unknown };
+  const { type } = exception;
   switch (type) {
     case 'entity.too.large':
       return new KairosError(ErrorCode.PayloadTooLarge, 'request body exceeds the size limit');

@@ -69,7 +69,9 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       maxBytesPerPartition: 1_048_576,
     });
     this.consumer = consumer;
-    const byPhysical = new Map(topics.map((topic) => [physicalTopic(kafka.topicPrefix, topic), topic]));
+    const byPhysical = new Map(
+      topics.map((topic) => [physicalTopic(kafka.topicPrefix, topic), topic]),
+    );
     await consumer.connect();
     await consumer.subscribe({
       topics: [...byPhysical.keys()],
@@ -102,8 +104,12 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       await lastValueFrom(this.transformToObservable(await handler(inbound, context)), {
         defaultValue: undefined,
       });
+      // Resolving moves kafkajs's fetch position; committing makes the progress durable.
+      payload.resolveOffset(batch.lastOffset());
       const next = (BigInt(batch.lastOffset()) + 1n).toString();
-      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+      await consumer.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: next },
+      ]);
       this.backoff.succeeded(partitionKey);
     } catch (error) {
       const delayMs = this.backoff.failed(partitionKey);

@@ -3,7 +3,9 @@ import { RetryBackoff } from './retry-backoff';
 describe('RetryBackoff', () => {
   it('doubles the ceiling per consecutive failure up to the maximum', () => {
     const backoff = new RetryBackoff(100, 1_000, () => 1);
-    expect([1, 2, 3, 4, 5].map(() => backoff.failed('events:0'))).toEqual([100, 200, 400, 800, 1000]);
+    expect([1, 2, 3, 4, 5].map(() => backoff.failed('events:0'))).toEqual([
+      100, 200, 400, 800, 1000,
+    ]);
   });
 
   it('keeps a floor so a jittered retry never spins', () => {
