@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { type KafkaConfig } from '@kairos/config';
-import { Kafka, type LogEntry, logLevel } from 'kafkajs';
+import net from 'node:net';
+import tls from 'node:tls';
+import { type ISocketFactory, Kafka, type LogEntry, logLevel } from 'kafkajs';
 
 /**
  * One place that turns our config into a kafkajs client, routing its logs through Nest's
@@ -14,6 +16,7 @@ export function createKafka(config: KafkaConfig, role: string): Kafka {
     connectionTimeout: 3_000,
     requestTimeout: 30_000,
     retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 10_000 },
+    socketFactory: noDelaySocketFactory,
     logLevel: logLevel.WARN,
     logCreator:
       () =>
@@ -26,3 +29,20 @@ export function createKafka(config: KafkaConfig, role: string): Kafka {
       },
   });
 }
+
+/**
+ * kafkajs's default sockets keep Nagle's algorithm on; with small produce requests and the
+ * peer's delayed ACKs that adds up to 40 ms to an acknowledgement. Same as the default factory
+ * otherwise (keep-alive, TLS with SNI).
+ */
+const noDelaySocketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+  const socket = ssl
+    ? tls.connect(
+        { host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl },
+        onConnect,
+      )
+    : net.connect({ host, port }, onConnect);
+  socket.setNoDelay(true);
+  socket.setKeepAlive(true, 60_000);
+  return socket;
+};

@@ -1,10 +1,11 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectConfig, type KairosConfig } from '@kairos/config';
 import { type TopicName } from '@kairos/contracts';
-import { CompressionTypes, type Producer, type RecordMetadata } from 'kafkajs';
+import { CompressionTypes, type Message, type Producer } from 'kafkajs';
 import { createKafka } from './kafka-client.factory';
 import { JavaCompatiblePartitioner } from './java-compatible.partitioner';
 import { registerLz4Codec } from './lz4.codec';
+import { SendCoalescer } from './send-coalescer';
 import { physicalTopic } from './topic-names';
 
 export interface OutboundMessage {
@@ -17,7 +18,8 @@ export interface OutboundMessage {
 
 /**
  * The one Kafka producer of an app. `publish` resolves only when the broker acknowledged the
- * records with the configured acks, which is what lets callers report "accepted".
+ * records with the configured acks, which is what lets callers report "accepted". Concurrent
+ * calls are coalesced into shared produce requests (see SendCoalescer).
  */
 @Injectable()
 export class KafkaPublisher implements OnApplicationShutdown {
@@ -26,6 +28,7 @@ export class KafkaPublisher implements OnApplicationShutdown {
   private connecting: Promise<void> | null = null;
 
   private readonly compression: CompressionTypes;
+  private readonly coalescer: SendCoalescer<Message>;
 
   constructor(@InjectConfig() private readonly config: KairosConfig) {
     this.compression = compressionType(config.kafka.compression);
@@ -38,21 +41,25 @@ export class KafkaPublisher implements OnApplicationShutdown {
       maxInFlightRequests: idempotent ? 5 : undefined,
       allowAutoTopicCreation: false,
     });
+    this.coalescer = new SendCoalescer<Message>(async (byTopic) => {
+      await this.connect();
+      await this.producer.sendBatch({
+        acks: this.config.kafka.acks,
+        compression: this.compression,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    });
   }
 
-  async publish(topic: TopicName, messages: readonly OutboundMessage[]): Promise<RecordMetadata[]> {
-    if (messages.length === 0) return [];
-    await this.connect();
-    return this.producer.send({
-      topic: physicalTopic(this.config.kafka.topicPrefix, topic),
-      acks: this.config.kafka.acks,
-      compression: this.compression,
-      messages: messages.map((message) => ({
+  publish(topic: TopicName, messages: readonly OutboundMessage[]): Promise<void> {
+    return this.coalescer.write(
+      physicalTopic(this.config.kafka.topicPrefix, topic),
+      messages.map((message) => ({
         key: message.key,
         value: encodeValue(message.value),
         headers: message.headers ? { ...message.headers } : undefined,
       })),
-    });
+    );
   }
 
   /** Connects once; concurrent callers share the attempt, a failed attempt is retried next call. */

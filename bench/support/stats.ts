@@ -1,0 +1,33 @@
+import os from 'node:os';
+
+/** Small helpers so every benchmark reports the same way: medians over runs, ratios, a table. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+export function printTable(rows: ReadonlyArray<Record<string, string | number>>): void {
+  const first = rows[0];
+  if (first === undefined) return;
+  const columns = Object.keys(first);
+  const cell = (value: string | number | undefined): string =>
+    typeof value === 'number'
+      ? Number.isInteger(value)
+        ? String(value)
+        : value.toFixed(2)
+      : (value ?? '');
+  const widths = columns.map((column) =>
+    Math.max(column.length, ...rows.map((row) => cell(row[column]).length)),
+  );
+  const line = (values: readonly string[]): string =>
+    `| ${values.map((value, i) => value.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  console.log(line(columns));
+  console.log(line(widths.map((width) => '-'.repeat(width))));
+  for (const row of rows) console.log(line(columns.map((column) => cell(row[column]))));
+}
+
+export function machineDescription(): string {
+  return `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
+}
