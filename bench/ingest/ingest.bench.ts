@@ -15,6 +15,7 @@ import { loadConfig } from '@kairos/config';
 import { v7 as uuidv7 } from 'uuid';
 import { createKafka, JavaCompatiblePartitioner, registerLz4Codec } from '@kairos/messaging';
 import { infraEnv } from '../support/infra-env';
+import { pacedLoad } from '../support/paced-load';
 import { machineDescription, median, printTable } from '../support/stats';
 
 const { values: args } = parseArgs({
@@ -116,7 +117,7 @@ interface HttpResult {
 async function http(
   path: string,
   body: () => string,
-  options: { connections: number; overallRate?: number },
+  options: { connections: number },
 ): Promise<HttpResult> {
   const result = await autocannon({
     url: `http://127.0.0.1:${PORT}${path}`,
@@ -124,7 +125,6 @@ async function http(
     headers: { 'content-type': 'application/json' },
     connections: options.connections,
     duration: SECONDS,
-    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
     requests: [{ setupRequest: (request) => ({ ...request, body: body() }) }],
   });
   return {
@@ -188,9 +188,11 @@ async function main(): Promise<void> {
         connections: CONNECTIONS,
       });
       process.stdout.write(` single POST at ${RATE}/s...`);
-      const paced = await http('/v1/events', () => JSON.stringify(clientEvent()), {
-        connections: CONNECTIONS,
-        overallRate: RATE,
+      const paced = await pacedLoad({
+        url: `http://127.0.0.1:${PORT}/v1/events`,
+        body: () => JSON.stringify(clientEvent()),
+        ratePerSecond: RATE,
+        seconds: SECONDS,
       });
       console.log(' done');
       runs.push({
