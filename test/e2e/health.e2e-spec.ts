@@ -1,6 +1,6 @@
 import { type INestApplication } from '@nestjs/common';
 import { type AppName, loadConfig } from '@kairos/config';
-import { type AppDefinition, createKairosApp } from '@kairos/platform';
+import { type AppDefinition, createKairosApp, startKairosApp } from '@kairos/platform';
 import { featureApp } from '../../apps/feature/src/feature.app';
 import { ingestApp } from '../../apps/ingest/src/ingest.app';
 import { recommenderApp } from '../../apps/recommender/src/recommender.app';
@@ -32,8 +32,7 @@ describeWithInfra(
           KAIROS_AUTH: 'off',
         });
         app = await createKairosApp(definition, config);
-        await app.startAllMicroservices();
-        await app.listen(0, '127.0.0.1');
+        await startKairosApp(app, 0, '127.0.0.1');
         baseUrl = await app.getUrl();
       });
 

@@ -87,7 +87,7 @@ describeWithInfra('messaging against the real Kafka broker', ['kafka'], () => {
         name: 'ingest',
         description: 'probe',
         module: ProbeModule,
-        consumerGroup: `${prefix}probe`,
+        consumerGroup: 'probe',
       },
       config,
     );

@@ -1,6 +1,6 @@
 import { type INestApplication } from '@nestjs/common';
 import { type KairosConfig, loadConfig } from '@kairos/config';
-import { type AppDefinition, createKairosApp } from '@kairos/platform';
+import { type AppDefinition, createKairosApp, startKairosApp } from '@kairos/platform';
 import { requireEnv } from './infra';
 
 export interface RunningApp {
@@ -26,8 +26,7 @@ export async function bootApp(
     ...env,
   });
   const app = await createKairosApp(definition, config);
-  await app.startAllMicroservices();
-  await app.listen(0, '127.0.0.1');
+  await startKairosApp(app, 0, '127.0.0.1');
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, baseUrl, config, close: () => app.close() };
 }

@@ -38,6 +38,10 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
     default: 'all',
     meaning: 'Producer acks: `all` (durable), `1` (leader only) or `0` (fire and forget).',
   },
+  KAFKA_SESSION_TIMEOUT_MS: {
+    default: '30000',
+    meaning: 'Consumer group session timeout: how long a crashed consumer holds its partitions.',
+  },
   KAFKA_COMPRESSION: {
     default: 'lz4',
     meaning: 'Producer compression: `none`, `gzip` or `lz4` (lz4-napi).',
@@ -70,6 +74,25 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
   INGEST_PRODUCE_TIMEOUT_MS: {
     default: '5000',
     meaning: 'How long a request waits for the broker before answering 503.',
+  },
+  SESSION_INACTIVITY_GAP_MS: {
+    default: '1800000 (30 min)',
+    meaning: 'A gap in event time longer than this ends a session.',
+  },
+  SESSION_MAX_DURATION_MS: {
+    default: '14400000 (4 h)',
+    meaning: 'A session never spans more event time than this.',
+  },
+  SESSION_MAX_EVENTS: { default: '50', meaning: 'Events kept in a session window.' },
+  SESSION_ALLOWED_LATENESS_MS: {
+    default: '600000 (10 min)',
+    meaning:
+      'Out-of-order events up to this late are placed in the window; later ones only update the profile.',
+  },
+  SESSION_RETENTION_MS: {
+    default: '2592000000 (30 days)',
+    meaning:
+      'Archived sessions older than this are purged (TTL index, or a sweeper where TTL is unsupported).',
   },
   MONGODB_URI: {
     default: '(required by feature and recommender)',

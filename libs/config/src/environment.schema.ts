@@ -40,6 +40,8 @@ export class EnvironmentSchema {
 
   @IsOptional() @IsIn(KAFKA_ACKS) KAFKA_ACKS?: (typeof KAFKA_ACKS)[number];
 
+  @IsOptional() @Type(() => Number) @IsInt() @Min(6_000) @Max(300_000) KAFKA_SESSION_TIMEOUT_MS?: number;
+
   @IsOptional() @IsIn(KAFKA_COMPRESSIONS) KAFKA_COMPRESSION?: (typeof KAFKA_COMPRESSIONS)[number];
 
   @IsOptional() @IsIn(ON_OFF) KAIROS_AUTH?: (typeof ON_OFF)[number];
@@ -73,6 +75,16 @@ export class EnvironmentSchema {
   @Min(100)
   @Max(120_000)
   INGEST_PRODUCE_TIMEOUT_MS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1_000) SESSION_INACTIVITY_GAP_MS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(60_000) SESSION_MAX_DURATION_MS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000) SESSION_MAX_EVENTS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) SESSION_ALLOWED_LATENESS_MS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(3_600_000) SESSION_RETENTION_MS?: number;
 
   @IsOptional()
   @Matches(/^mongodb(\+srv)?:\/\/\S+$/, {

@@ -12,6 +12,7 @@ export interface KafkaConfig {
   /** -1 = all in-sync replicas, the only setting under which an acknowledged write survives a broker loss. */
   readonly acks: -1 | 0 | 1;
   readonly compression: (typeof KAFKA_COMPRESSIONS)[number];
+  readonly sessionTimeoutMs: number;
 }
 
 export interface HttpConfig {
@@ -22,6 +23,14 @@ export interface HttpConfig {
   readonly rateLimitBurst: number;
   /** Empty = CORS disabled; ['*'] = any origin. */
   readonly corsOrigins: readonly string[];
+}
+
+export interface SessionConfig {
+  readonly inactivityGapMs: number;
+  readonly maxDurationMs: number;
+  readonly maxWindowEvents: number;
+  readonly allowedLatenessMs: number;
+  readonly retentionMs: number;
 }
 
 export interface IngestConfig {
@@ -45,6 +54,7 @@ export interface KairosConfig {
   readonly kafka: KafkaConfig;
   readonly http: HttpConfig;
   readonly ingest: IngestConfig;
+  readonly sessions: SessionConfig;
   /** Null for apps that do not use MongoDB (ingest). */
   readonly mongo: MongoConfig | null;
 }

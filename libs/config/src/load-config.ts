@@ -82,6 +82,7 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
       replicationFactor: parsed.KAFKA_REPLICATION_FACTOR ?? 1,
       acks: parseAcks(parsed.KAFKA_ACKS ?? 'all'),
       compression: parsed.KAFKA_COMPRESSION ?? 'lz4',
+      sessionTimeoutMs: parsed.KAFKA_SESSION_TIMEOUT_MS ?? 30_000,
     },
     http: {
       authEnabled,
@@ -97,6 +98,13 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
       maxEventAgeMs: parsed.INGEST_MAX_EVENT_AGE_MS ?? 7 * 24 * 3_600_000,
       maxInFlight: parsed.INGEST_MAX_IN_FLIGHT ?? 20_000,
       produceTimeoutMs: parsed.INGEST_PRODUCE_TIMEOUT_MS ?? 5_000,
+    },
+    sessions: {
+      inactivityGapMs: parsed.SESSION_INACTIVITY_GAP_MS ?? 30 * 60_000,
+      maxDurationMs: parsed.SESSION_MAX_DURATION_MS ?? 4 * 3_600_000,
+      maxWindowEvents: parsed.SESSION_MAX_EVENTS ?? 50,
+      allowedLatenessMs: parsed.SESSION_ALLOWED_LATENESS_MS ?? 10 * 60_000,
+      retentionMs: parsed.SESSION_RETENTION_MS ?? 30 * 24 * 3_600_000,
     },
     mongo: parsed.MONGODB_URI === undefined ? null : { uri: parsed.MONGODB_URI },
   };

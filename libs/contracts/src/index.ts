@@ -8,3 +8,5 @@ export * from './events/ingest-batch.dto';
 export * from './catalog/item-upsert.dto';
 export * from './catalog/item.message';
 export * from './validation/flat-map.validator';
+export * from './validation/validate-dto';
+export * from './features/session-features.message';

@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { KairosError } from './errors/kairos.error';
-import { toFieldIssues, VALIDATOR_OPTIONS } from './errors/validation-issues';
+import { toFieldIssues, VALIDATOR_OPTIONS } from '@kairos/contracts';
 
 /** The same validation rules everywhere: unknown fields rejected, errors naming the field. */
 export function createValidationPipe(): ValidationPipe {

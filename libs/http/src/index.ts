@@ -1,6 +1,5 @@
 export { ErrorCode, httpStatusOf } from './errors/error-code';
-export { KairosError, type FieldIssue } from './errors/kairos.error';
-export { toFieldIssues, validateDto, VALIDATOR_OPTIONS } from './errors/validation-issues';
+export { KairosError } from './errors/kairos.error';
 export { ApiExceptionFilter, type ErrorBody } from './errors/api-exception.filter';
 export { KairosHttpModule, createValidationPipe } from './http.module';
 export { configureHttpApp, MAX_BODY_BYTES } from './configure-http-app';

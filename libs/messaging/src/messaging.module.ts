@@ -1,4 +1,5 @@
 import { Global, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { DeadLetterPublisher } from './kafka/dead-letter.publisher';
 import { KafkaPublisher } from './kafka/kafka.publisher';
 import { KafkaReadiness } from './kafka/kafka.readiness';
 import { TopicAdminService } from './kafka/topic-admin.service';
@@ -6,8 +7,8 @@ import { TopicAdminService } from './kafka/topic-admin.service';
 /** Kafka producer, topic administration and readiness for an app. Needs ConfigModule. */
 @Global()
 @Module({
-  providers: [KafkaPublisher, TopicAdminService, KafkaReadiness],
-  exports: [KafkaPublisher, TopicAdminService, KafkaReadiness],
+  providers: [KafkaPublisher, DeadLetterPublisher, TopicAdminService, KafkaReadiness],
+  exports: [KafkaPublisher, DeadLetterPublisher, TopicAdminService, KafkaReadiness],
 })
 export class MessagingModule implements OnApplicationBootstrap {
   constructor(private readonly topics: TopicAdminService) {}

@@ -58,6 +58,16 @@ export async function createKairosApp(
   return app;
 }
 
+/**
+ * Boot order matters: init runs the bootstrap hooks (topics created, indexes built) before the
+ * consumers subscribe, and HTTP listens last, so readiness is only reachable when all is set.
+ */
+export async function startKairosApp(app: INestApplication, port: number, host?: string): Promise<void> {
+  await app.init();
+  await app.startAllMicroservices();
+  await (host === undefined ? app.listen(port) : app.listen(port, host));
+}
+
 @Module({})
 class KairosAppRoot {}
 
@@ -88,8 +98,7 @@ export async function runKairosApp(definition: AppDefinition): Promise<INestAppl
     throw error;
   }
   const app = await createKairosApp(definition, config);
-  await app.startAllMicroservices();
-  await app.listen(config.port);
+  await startKairosApp(app, config.port);
   logger.log(
     `${definition.name} listening on http://localhost:${config.port} ` +
       `(docs: /docs, health: /health/ready, metrics: /metrics)`,

@@ -1,1 +1,1 @@
-export { createKairosApp, runKairosApp, type AppDefinition } from './bootstrap-app';
+export { createKairosApp, runKairosApp, startKairosApp, type AppDefinition } from './bootstrap-app';

@@ -7,7 +7,8 @@ import {
   Topic,
   type UserEventMessage,
 } from '@kairos/contracts';
-import { KairosError, type FieldIssue, type RequestTrace, validateDto } from '@kairos/http';
+import { type FieldIssue, validateDto } from '@kairos/contracts';
+import { KairosError, type RequestTrace } from '@kairos/http';
 import { type OutboundMessage } from '@kairos/messaging';
 import { IngestMetrics } from '../ingest.metrics';
 import { GuardedPublisher } from '../publishing/guarded-publisher';

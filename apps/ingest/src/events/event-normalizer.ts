@@ -1,5 +1,9 @@
-import { type IngestEventDto, parseEventTimestamp, type UserEventMessage } from '@kairos/contracts';
-import { type FieldIssue } from '@kairos/http';
+import {
+  type FieldIssue,
+  type IngestEventDto,
+  parseEventTimestamp,
+  type UserEventMessage,
+} from '@kairos/contracts';
 import { v7 as uuidv7 } from 'uuid';
 
 /** Clients' clocks drift; beyond this much in the future an event time is a bug, not skew. */

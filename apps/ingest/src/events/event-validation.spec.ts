@@ -1,5 +1,4 @@
-import { IngestEventDto } from '@kairos/contracts';
-import { type FieldIssue, validateDto } from '@kairos/http';
+import { type FieldIssue, IngestEventDto, validateDto } from '@kairos/contracts';
 import { MAX_FUTURE_SKEW_MS, normalizeEvent } from './event-normalizer';
 
 const NOW = Date.parse('2026-11-22T12:00:00.000Z');

@@ -1,10 +1,5 @@
+import { type FieldIssue } from '@kairos/contracts';
 import { ErrorCode } from './error-code';
-
-/** One problem with one input field, as reported to clients. */
-export interface FieldIssue {
-  readonly field: string;
-  readonly reason: string;
-}
 
 /**
  * A domain error: what went wrong (code), for whom (message) and, for 429/503, when to retry.

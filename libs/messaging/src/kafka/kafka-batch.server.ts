@@ -7,7 +7,7 @@ import { lastValueFrom } from 'rxjs';
 import { createKafka } from './kafka-client.factory';
 import { type InboundBatch, type InboundMessage } from './inbound-message';
 import { KafkaBatchContext } from './kafka-batch.context';
-import { physicalTopic } from './topic-names';
+import { physicalGroupId, physicalTopic } from './topic-names';
 import { RetryBackoff } from './retry-backoff';
 import { registerLz4Codec } from './lz4.codec';
 
@@ -63,7 +63,10 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     }
     const { kafka, groupId } = this.options;
     const consumer = createKafka(kafka, `consumer-${groupId}`).consumer({
-      groupId,
+      // Environments sharing a cluster (KAFKA_TOPIC_PREFIX) must not share consumer groups.
+      groupId: physicalGroupId(kafka.topicPrefix, groupId),
+      sessionTimeout: kafka.sessionTimeoutMs,
+      heartbeatInterval: Math.floor(kafka.sessionTimeoutMs / 10),
       allowAutoTopicCreation: false,
       // Batches are bounded so one poll never holds more than a few MB in memory.
       maxBytesPerPartition: 1_048_576,
@@ -98,6 +101,11 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     if (pattern === undefined || handler === null) return;
     const inbound = toInboundBatch(pattern, batch);
     const partitionKey = `${batch.topic}:${batch.partition}`;
+    // A slow batch (database under load) must not look like a dead consumer: keep heartbeating
+    // while the handler works, or the group evicts us and the batch is processed twice.
+    const heartbeats = setInterval(() => {
+      payload.heartbeat().catch((error: unknown) => this.logger.debug(`heartbeat failed: ${describe(error)}`));
+    }, Math.max(500, Math.floor(this.options.kafka.sessionTimeoutMs / 5)));
     try {
       const context = new KafkaBatchContext([pattern, batch.partition, () => payload.heartbeat()]);
       // Nest's RPC proxy turns a thrown error into an erroring observable; subscribing surfaces it.
@@ -123,6 +131,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
         consumer.seek({ topic: batch.topic, partition: batch.partition, offset: firstOffset });
       }
       setTimeout(resume, delayMs).unref();
+    } finally {
+      clearInterval(heartbeats);
     }
   }
 

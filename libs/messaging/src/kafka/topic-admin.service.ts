@@ -47,6 +47,26 @@ export class TopicAdminService implements OnApplicationShutdown {
     return metadata.topics[0]?.partitions.length ?? 0;
   }
 
+  /** Lag per partition of a group on a (physical) topic: end offset minus committed offset. */
+  async lagOf(groupId: string, topic: string): Promise<Map<number, number>> {
+    await this.connect();
+    const [ends, committed] = await Promise.all([
+      this.admin.fetchTopicOffsets(topic),
+      this.admin.fetchOffsets({ groupId, topics: [topic] }),
+    ]);
+    const committedByPartition = new Map(
+      (committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)] as const),
+    );
+    return new Map(
+      ends.map((end) => {
+        const done = committedByPartition.get(end.partition) ?? -1;
+        // -1 = nothing committed yet: everything from the log start is lag.
+        const from = done < 0 ? Number(end.low) : done;
+        return [end.partition, Math.max(0, Number(end.high) - from)] as const;
+      }),
+    );
+  }
+
   /** Throws unless a broker answers a metadata request. */
   async ping(): Promise<void> {
     await this.connect();

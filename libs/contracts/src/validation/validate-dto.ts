@@ -1,6 +1,10 @@
 import { type ClassConstructor, plainToInstance } from 'class-transformer';
 import { type ValidationError, type ValidatorOptions, validateSync } from 'class-validator';
-import { type FieldIssue } from './kairos.error';
+/** One problem with one input field, as reported to clients and in DLQ headers. */
+export interface FieldIssue {
+  readonly field: string;
+  readonly reason: string;
+}
 
 /** Shared by the global ValidationPipe and validateDto, so HTTP bodies and batch entries agree. */
 export const VALIDATOR_OPTIONS: ValidatorOptions = {

@@ -1,0 +1,89 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { type Clock, InjectClock, InjectConfig, type KairosConfig } from '@kairos/config';
+import { type Model } from 'mongoose';
+import { type CountsByType } from '../sessions/user-state';
+import { SessionArchiveDocument } from './session-archive.schema';
+
+/** How often the fallback sweeper deletes expired sessions where TTL indexes are unsupported. */
+const SWEEP_INTERVAL_MS = 60_000;
+
+/** What is archived of a session, current or closed. */
+export interface SessionSnapshot {
+  readonly sessionId: string;
+  readonly userId: string;
+  readonly startedAt: number;
+  readonly lastEventAt: number;
+  readonly closed: boolean;
+  readonly eventCount: number;
+  readonly countsByType: CountsByType;
+  readonly distinctItems: number;
+}
+
+@Injectable()
+export class SessionArchiveRepository implements OnApplicationShutdown {
+  private readonly logger = new Logger(SessionArchiveRepository.name);
+  private sweeper: NodeJS.Timeout | null = null;
+
+  constructor(
+    @InjectModel(SessionArchiveDocument.name) private readonly model: Model<SessionArchiveDocument>,
+    @InjectConfig() private readonly config: KairosConfig,
+    @InjectClock() private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Creates the indexes. Retention uses a TTL index where the server supports it (MongoDB);
+   * where it does not (FerretDB answers NotImplemented), a plain index plus a periodic sweeper.
+   */
+  async ensureIndexes(): Promise<'ttl' | 'sweeper'> {
+    await this.model.createCollection().catch(() => undefined);
+    await this.model.collection.createIndex({ userId: 1, startedAt: -1 }, { name: 'userId_startedAt' });
+    try {
+      await this.model.collection.createIndex({ expiresAt: 1 }, { name: 'expiresAt_ttl', expireAfterSeconds: 0 });
+      return 'ttl';
+    } catch (error) {
+      this.logger.warn(
+        `TTL index not supported by this server (${error instanceof Error ? error.message : String(error)}); ` +
+          `purging expired sessions with a sweeper every ${SWEEP_INTERVAL_MS / 1_000} s`,
+      );
+      await this.model.collection.createIndex({ expiresAt: 1 }, { name: 'expiresAt' });
+      this.sweeper = setInterval(() => {
+        this.sweep().catch((sweepError: unknown) => this.logger.warn(`session sweep failed: ${String(sweepError)}`));
+      }, SWEEP_INTERVAL_MS);
+      this.sweeper.unref();
+      return 'sweeper';
+    }
+  }
+
+  /** Deletes sessions past retention; the range query is served by `{ expiresAt: 1 }`. */
+  async sweep(): Promise<number> {
+    const result = await this.model.deleteMany({ expiresAt: { $lt: new Date(this.clock()) } }).exec();
+    return result.deletedCount;
+  }
+
+  /** Upserts snapshots by sessionId: replays rewrite the same documents. */
+  async upsertMany(sessions: readonly SessionSnapshot[]): Promise<void> {
+    if (sessions.length === 0) return;
+    const retentionMs = this.config.sessions.retentionMs;
+    await this.model.bulkWrite(
+      sessions.map(({ sessionId, ...session }) => ({
+        updateOne: {
+          filter: { _id: sessionId },
+          update: {
+            $set: {
+              ...session,
+              countsByType: { ...session.countsByType },
+              expiresAt: new Date(session.lastEventAt + retentionMs),
+            },
+          },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
+  }
+
+  onApplicationShutdown(): void {
+    if (this.sweeper !== null) clearInterval(this.sweeper);
+  }
+}

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { type Model } from 'mongoose';
+import { type UserState } from '../sessions/user-state';
+import { fromStoredState, toStoredState } from './user-state.mapper';
+import { type StoredUserState, UserStateDocument } from './user-state.schema';
+
+export interface VersionedState {
+  readonly state: UserState;
+  /** Version read from MongoDB; 0 for a user not stored yet. */
+  readonly version: number;
+}
+
+interface LeanUserState {
+  readonly _id: string;
+  readonly version: number;
+  readonly writer?: string;
+  readonly state: StoredUserState;
+}
+
+@Injectable()
+export class UserStateRepository {
+  constructor(@InjectModel(UserStateDocument.name) private readonly model: Model<UserStateDocument>) {}
+
+  /** Query served by `_id`. */
+  async loadMany(userIds: readonly string[]): Promise<Map<string, VersionedState>> {
+    const docs = await this.model
+      .find({ _id: { $in: userIds } }, { _id: 1, version: 1, state: 1 })
+      .lean<LeanUserState[]>()
+      .exec();
+    return new Map(docs.map((doc) => [doc._id, { state: fromStoredState(doc._id, doc.state), version: doc.version }]));
+  }
+
+  async findOne(userId: string): Promise<UserState | null> {
+    const doc = await this.model.findOne({ _id: userId }, { _id: 1, state: 1 }).lean<LeanUserState>().exec();
+    return doc === null ? null : fromStoredState(doc._id, doc.state);
+  }
+
+  /**
+   * Writes each state only if its stored version is still the one read (one unordered
+   * bulkWrite). Returns the userIds whose write lost a race (another consumer wrote first, e.g.
+   * during a rebalance); the caller reloads and reapplies those. When the counts show a shortfall,
+   * the winners are identified by reading back a token unique to this call (bulk results do not
+   * say which operation matched).
+   */
+  async saveMany(writes: ReadonlyArray<VersionedState>, now: number): Promise<string[]> {
+    if (writes.length === 0) return [];
+    const writer = randomUUID();
+    const updatedAt = new Date(now);
+    try {
+      const result = await this.model.bulkWrite(
+        writes.map(({ state, version }) => {
+          const doc = { version: version + 1, writer, state: toStoredState(state), updatedAt };
+          return version === 0
+            ? { insertOne: { document: { _id: state.userId, ...doc } } }
+            : { updateOne: { filter: { _id: state.userId, version }, update: { $set: doc } } };
+        }),
+        { ordered: false },
+      );
+      // Every conditional write matched: no race was lost, no need to read the tokens back.
+      if (result.matchedCount + result.insertedCount === writes.length) return [];
+    } catch (error) {
+      // Duplicate key = a concurrent first write of the same user: a lost race, reported below.
+      if (!isOnlyDuplicateKeyErrors(error)) throw error;
+    }
+    const ids = writes.map((write) => write.state.userId);
+    const written = await this.model
+      .find({ _id: { $in: ids } }, { _id: 1, writer: 1 })
+      .lean<Array<Pick<LeanUserState, '_id' | 'writer'>>>()
+      .exec();
+    const won = new Set(written.filter((doc) => doc.writer === writer).map((doc) => doc._id));
+    return ids.filter((id) => !won.has(id));
+  }
+}
+
+function isOnlyDuplicateKeyErrors(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('writeErrors' in error)) return false;
+  const writeErrors = (error as { writeErrors: unknown }).writeErrors;
+  const list = Array.isArray(writeErrors) ? writeErrors : [writeErrors];
+  return list.length > 0 && list.every((e) => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 11000);
+}

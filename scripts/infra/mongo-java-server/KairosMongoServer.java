@@ -1,0 +1,94 @@
+import java.io.File;
+import java.util.concurrent.CountDownLatch;
+
+import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.ServerVersion;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+
+/**
+ * Launcher for the local MongoDB wire-protocol server started by scripts/infra/up.sh
+ * (MONGO_SERVER=mongo-java-server): mongo-java-server with its H2 backend, i.e. all
+ * databases in one persistent H2 MVStore file.
+ *
+ * <pre>
+ * java -cp 'jars/*:classes' KairosMongoServer HOST PORT MVSTORE_FILE
+ * </pre>
+ *
+ * System properties:
+ * <ul>
+ * <li>kairos.mongo.version: MongoDB version announced to clients, MONGO_5_0 (default),
+ * MONGO_4_0 or MONGO_3_6. The Node driver 6.x needs wire version 8+ (MongoDB 4.2+),
+ * which only MONGO_5_0 (wire version 13) satisfies.</li>
+ * <li>kairos.mongo.autoCommitDelayMs: how often (ms) the MVStore writes changes to the
+ * file in the background (H2 default 1000). A clean stop (SIGTERM) always writes
+ * everything; after kill -9 at most this much of the latest writes is lost, and the
+ * file stays consistent.</li>
+ * <li>kairos.mongo.cacheMb: MVStore page cache in MB (H2 default 16).</li>
+ * </ul>
+ * On SIGTERM/SIGINT a shutdown hook closes all client connections, stops the event
+ * loops and closes the H2 file, so the next start opens a cleanly closed store.
+ */
+public final class KairosMongoServer {
+
+    private static final Logger log = LoggerFactory.getLogger(KairosMongoServer.class);
+
+    private KairosMongoServer() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length != 3) {
+            System.err.println("usage: KairosMongoServer HOST PORT MVSTORE_FILE");
+            System.exit(64);
+        }
+        String host = args[0];
+        int port = Integer.parseInt(args[1]);
+        File file = new File(args[2]).getAbsoluteFile();
+        ServerVersion version = ServerVersion.valueOf(System.getProperty("kairos.mongo.version", "MONGO_5_0"));
+        int autoCommitDelayMs = Integer.getInteger("kairos.mongo.autoCommitDelayMs", 1000);
+        int cacheMb = Integer.getInteger("kairos.mongo.cacheMb", 16);
+
+        File dir = file.getParentFile();
+        if (dir != null && !dir.isDirectory() && !dir.mkdirs()) {
+            throw new IllegalStateException("cannot create directory " + dir);
+        }
+        // Opening takes the file's lock: a second server on the same file fails here.
+        MVStore store = new MVStore.Builder()
+            .fileName(file.getPath())
+            .cacheSize(cacheMb)
+            .open();
+        store.setAutoCommitDelay(autoCommitDelayMs);
+        H2Backend backend = new H2Backend(store);
+        backend.version(version);
+        MongoServer server = new MongoServer(backend);
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("signal received, shutting down");
+            try {
+                // Closes client connections, then MongoServer.shutdown(): event loops
+                // and backend.close(), which commits and closes the MVStore file.
+                server.shutdownNow();
+            } catch (RuntimeException e) {
+                log.error("shutdown failed", e);
+                if (!store.isClosed()) {
+                    store.close();
+                }
+            }
+            stopped.countDown();
+        }, "kairos-shutdown"));
+
+        try {
+            server.bind(host, port);
+        } catch (RuntimeException e) {
+            log.error("cannot listen on {}:{}", host, port, e);
+            System.exit(1); // the shutdown hook closes the store
+        }
+        log.info("ready: mongodb://{}:{} (announces MongoDB {}, wire version {}), data {}",
+            host, port, version.toVersionString(), version.getWireVersion(), file);
+        stopped.await(); // netty's threads keep the JVM alive; this just parks main
+    }
+}

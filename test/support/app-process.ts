@@ -1,0 +1,53 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type AppName } from '@kairos/config';
+import { eventually } from './infra';
+
+const root = resolve(__dirname, '../..');
+
+export interface AppProcess {
+  readonly child: ChildProcess;
+  readonly baseUrl: string;
+  readonly output: string[];
+  /** SIGKILL: no shutdown hooks, no flush, no commit; what a crash looks like. */
+  crash(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Runs a built app (dist/) as its own process, as in production, and waits until it is ready. */
+export async function startAppProcess(app: AppName, env: Record<string, string>, port: number): Promise<AppProcess> {
+  const main = resolve(root, 'dist/apps', app, 'src/main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (CI does)`);
+  const output: string[] = [];
+  const child = spawn(process.execPath, [main], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await eventually(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}:\n${output.join('')}`);
+      const response = await fetch(`${baseUrl}/health/ready`).catch(() => null);
+      return response?.ok ? true : undefined;
+    },
+    { timeoutMs: 60_000, what: `${app} on port ${port} to be ready` },
+  );
+  return {
+    child,
+    baseUrl,
+    output,
+    crash: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
