@@ -7,10 +7,11 @@ set -euo pipefail
 
 usage() {
   cat <<EOF
-Usage: scripts/infra/status.sh [kafka] [mongo]
+Usage: scripts/infra/status.sh [kafka] [mongo | mongo-java-server | ferretdb]
 
 Prints, for each service (no argument = both): running/stopped, pid, port and
 readiness (a real Kafka / MongoDB protocol request, see probe.py).
+For mongo, "running" means the server MONGO_SERVER names (now: $MONGO_SERVER).
 Exit status 0 only if every selected service is running and ready.
 State directory: $INFRA_DIR
 EOF
@@ -38,7 +39,13 @@ for svc in "${SERVICES[@]}"; do
     ready="not ready"
     rc=1
   fi
-  if [[ "$state" == stopped && "$ready" == ready ]]; then
+  if [[ "$state" == running && "$svc" == mongo ]]; then
+    probe="$probe [$MONGO_SERVER]"
+  elif [[ "$state" == stopped && "$svc" == mongo ]] &&
+    other_pid="$(MONGO_SERVER="$(other_mongo_server)" svc_pid mongo)"; then
+    # Ours, but not the server asked for: up.sh would refuse to start.
+    probe="$probe (port served by $(other_mongo_server), pid $other_pid, started by scripts/infra; MONGO_SERVER=$MONGO_SERVER)"
+  elif [[ "$state" == stopped && "$ready" == ready ]]; then
     # Something answers, but it is not a process we started (e.g. Docker).
     probe="$probe (port served by a process NOT started by scripts/infra)"
   fi

@@ -8,13 +8,20 @@ set -euo pipefail
 
 usage() {
   cat <<EOF
-Usage: scripts/infra/up.sh [kafka] [mongo]
+Usage: scripts/infra/up.sh [kafka] [mongo | mongo-java-server | ferretdb]
 
 Starts real services on $INFRA_HOST without Docker, from package registries only:
   kafka  Apache Kafka $KAFKA_VERSION, one KRaft node (broker+controller)
          on port $KAFKA_PORT (controller $KAFKA_CONTROLLER_PORT); jars from Maven Central.
-  mongo  FerretDB $FERRETDB_VERSION (MongoDB wire protocol, SQLite storage) on
-         port $MONGO_PORT; built with Go from the Go module proxy.
+  mongo  a MongoDB wire-protocol server on port $MONGO_PORT, chosen by MONGO_SERVER
+         (now: $MONGO_SERVER):
+           mongo-java-server  (default) mongo-java-server $MONGO_JAVA_SERVER_VERSION with its
+                              H2 backend: data in one MVStore file, survives restarts;
+                              jars from Maven Central + a launcher compiled with javac
+           ferretdb           FerretDB $FERRETDB_VERSION on SQLite; built with Go from the
+                              Go module proxy. Far slower on bulk upserts of big documents.
+         \`up.sh ferretdb\` is short for \`MONGO_SERVER=ferretdb up.sh mongo\`. Each keeps its
+         own data; only one runs at a time (same port).
 No argument starts both. Already running + ready services are left alone.
 Waits until each service answers a real protocol request, then writes
 $ENV_FILE (load it with: set -a; . $ENV_FILE; set +a).
@@ -28,9 +35,15 @@ Environment overrides:
   KAFKA_PORT         broker port (default 9092); controller uses KAFKA_PORT+1
                      unless KAFKA_CONTROLLER_PORT is set
   MONGO_PORT         MongoDB wire port (default 27017)
+  MONGO_SERVER       mongo-java-server (default) or ferretdb
   KAFKA_VERSION      Kafka version on Maven Central (default 4.3.1)
   FERRETDB_VERSION   FerretDB v1 version on the Go proxy (default v1.24.2)
+  MONGO_JAVA_SERVER_VERSION  de.bwaldvogel:mongo-java-server version (default 1.47.0)
   KAFKA_HEAP_OPTS    JVM heap flags (default "-Xmx512m -Xms256m")
+  MONGO_JAVA_SERVER_HEAP_OPTS  JVM heap flags (default "-Xmx512m")
+  MONGO_JAVA_SERVER_LOG_LEVEL  trace/debug/info/warn/error (default info)
+  MONGO_JAVA_SERVER_JAVA_OPTS  extra JVM flags, e.g. -Dkairos.mongo.commitOnWrite=false
+                     (see mongo-java-server/KairosMongoServer.java)
   KAFKA_READY_TIMEOUT, MONGO_READY_TIMEOUT   seconds (default 90, 30)
   FERRETDB_LOG_LEVEL DEBUG/INFO/WARN/ERROR (default INFO)
   FERRETDB_REPL_SET_NAME  e.g. rs0: FerretDB then claims to be primary of that
@@ -38,8 +51,9 @@ Environment overrides:
                      has no transactions or change streams.
 Use the same overrides for status.sh (it probes the configured ports).
 
-Needs: python3; java 17+ (Kafka); mvn (first Kafka run only); go 1.24+
-(first FerretDB build only). Alternative with Docker: docker compose up -d kafka mongo
+Needs: python3; java 17+ (Kafka, mongo-java-server); mvn (first run only);
+javac 17+ (first mongo-java-server run only); go 1.24+ (first FerretDB build
+only). Alternative with Docker: docker compose up -d kafka mongo
 EOF
 }
 
@@ -221,7 +235,7 @@ ensure_ferretdb() {
   rm -rf "$work" # sources are in GOMODCACHE, objects in GOCACHE
 }
 
-start_mongo() {
+start_ferretdb() {
   ensure_ferretdb
   mkdir -p "$FERRET_DATA" "$FERRET_STATE"
   log "starting FerretDB $FERRETDB_VERSION (SQLite in $FERRET_DATA) on $INFRA_HOST:$MONGO_PORT"
@@ -236,16 +250,110 @@ start_mongo() {
 }
 
 # ----------------------------------------------------------------------------
+# mongo-java-server (de.bwaldvogel), H2 MVStore backend
+
+# Same scheme as ensure_kafka_jars, with mongo-java-server/pom.xml.
+ensure_mjs_jars() {
+  [[ -f "$MJS_JARS/.complete" ]] && return 0
+  log "downloading mongo-java-server $MONGO_JAVA_SERVER_VERSION from Maven Central (one time) -> $MJS_JARS"
+  local tmp="$MJS_JARS.tmp.$$" dl_log="$LOG_DIR/mongo-java-server-download.log"
+  rm -rf "$MJS_JARS".tmp.* # leftovers of an interrupted run (we hold the lock)
+  mkdir -p "$tmp"
+  # shellcheck disable=SC2086 # MAVEN_ARGS is a list of extra flags by design
+  if ! mvn -B -q ${MAVEN_ARGS:-} -f "$INFRA_SCRIPT_DIR/mongo-java-server/pom.xml" \
+    dependency:copy-dependencies \
+    -Dmongo-java-server.version="$MONGO_JAVA_SERVER_VERSION" -DincludeScope=runtime \
+    -DoutputDirectory="$tmp" >"$dl_log" 2>&1; then
+    tail -n 30 "$dl_log" >&2
+    rm -rf "$tmp"
+    die "Maven could not fetch mongo-java-server $MONGO_JAVA_SERVER_VERSION (full log: $dl_log)"
+  fi
+  touch "$tmp/.complete"
+  rm -rf "$MJS_JARS"
+  mv "$tmp" "$MJS_JARS"
+}
+
+# The library has no main class, so KairosMongoServer.java (next to the pom)
+# binds it to a host/port/file. Compiled into a jar, not a class directory:
+# the JVM's class-data-sharing archive (below) only covers jars. Recompiled when
+# the source changes (checksum stamp); that also drops the stale CDS archive.
+ensure_mjs_launcher() {
+  mjs_launcher_current && return 0
+  log "compiling the mongo-java-server launcher -> $MJS_LAUNCHER_DIR"
+  local tmp="$MJS_LAUNCHER_DIR.tmp.$$" build_log="$LOG_DIR/mongo-java-server-build.log"
+  rm -rf "$MJS_LAUNCHER_DIR".tmp.*
+  mkdir -p "$tmp/classes"
+  if ! { javac --release 17 -encoding UTF-8 -d "$tmp/classes" -cp "$MJS_JARS/*" "$MJS_SRC" &&
+    jar --create --file "$tmp/${MJS_LAUNCHER_JAR##*/}" -C "$tmp/classes" .; } >"$build_log" 2>&1; then
+    cat "$build_log" >&2
+    rm -rf "$tmp"
+    die "compiling $MJS_SRC failed (log: $build_log)"
+  fi
+  rm -rf "$tmp/classes"
+  mjs_launcher_stamp >"$tmp/.source-cksum"
+  rm -rf "$MJS_LAUNCHER_DIR"
+  mv "$tmp" "$MJS_LAUNCHER_DIR"
+}
+
+start_mongo_java_server() {
+  ensure_mjs_jars
+  ensure_mjs_launcher
+  mkdir -p "$MJS_DATA"
+  # Class-data sharing as for Kafka: JVM start to ready ~2 s -> ~0.8 s on 2 cores.
+  local jsa cds level="${MONGO_JAVA_SERVER_LOG_LEVEL:-info}" quiet=()
+  jsa="$MJS_LAUNCHER_DIR/cds-$(java -version 2>&1 | cksum | cut -d' ' -f1).jsa"
+  if [[ -s "$jsa" ]]; then
+    cds="-XX:SharedArchiveFile=$jsa"
+  else
+    cds="-XX:ArchiveClassesAtExit=$jsa"
+  fi
+  # At info, one line per client connect/disconnect is noise (errors still show).
+  [[ "$level" != info ]] || quiet=(-Dorg.slf4j.simpleLogger.log.de.bwaldvogel.mongo.wire.MongoWireProtocolHandler=warn)
+  log "starting mongo-java-server $MONGO_JAVA_SERVER_VERSION (H2 MVStore $MJS_DB_FILE) on $INFRA_HOST:$MONGO_PORT (heap: $MONGO_JAVA_SERVER_HEAP_OPTS)"
+  printf '\n===== %s up.sh starting mongo-java-server =====\n' "$(date '+%F %T')" >>"$(svc_log mongo)"
+  # Logging: slf4j-simple to stderr, i.e. the log file. kairos.mongo.*: see
+  # KairosMongoServer.java (MVStore page cache 128 MB: the default 16 MB makes
+  # reads of ~10 KB documents miss the cache and deserialize pages again).
+  # shellcheck disable=SC2086 # heap opts are a list of flags
+  spawn "$(svc_pidfile mongo)" "$(svc_log mongo)" \
+    java $MONGO_JAVA_SERVER_HEAP_OPTS "$cds" -Xlog:cds=error,cds+dynamic=error \
+    -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+    -Dorg.slf4j.simpleLogger.showDateTime=true \
+    "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd HH:mm:ss.SSS" \
+    -Dorg.slf4j.simpleLogger.defaultLogLevel="$level" ${quiet[@]+"${quiet[@]}"} \
+    -Dkairos.mongo.cacheMb=128 ${MONGO_JAVA_SERVER_JAVA_OPTS:-} \
+    -cp "$MJS_LAUNCHER_JAR:$MJS_JARS/*" \
+    KairosMongoServer "$INFRA_HOST" "$MONGO_PORT" "$MJS_DB_FILE"
+}
+
+start_mongo() {
+  case "$MONGO_SERVER" in
+    ferretdb) start_ferretdb ;;
+    mongo-java-server) start_mongo_java_server ;;
+  esac
+}
+
+# ----------------------------------------------------------------------------
 
 # Starts one service unless it is already ours and running (then it only needs
 # the readiness wait). Refuses to start when another process holds its ports.
 start_one() {
-  local svc="$1" pid port
+  local svc="$1" pid port legacy
+  legacy="$(svc_legacy_pidfile "$svc")" || true
   if pid="$(svc_pid "$svc")"; then
-    log "$svc already running (pid $pid)"
+    log "$(svc_label "$svc") already running (pid $pid)"
     return 0
   fi
-  rm -f "$(svc_pidfile "$svc")" # stale: process gone or pid reused by something else
+  if [[ "$svc" == mongo ]]; then
+    # The other MongoDB server, started by us, may hold the port (MONGO_SERVER
+    # changed since). Say so instead of "in use by a process not started by us".
+    local other
+    other="$(other_mongo_server)"
+    if pid="$(MONGO_SERVER="$other" svc_pid mongo)"; then
+      die "$other (pid $pid, started by scripts/infra) is running on port $MONGO_PORT, but MONGO_SERVER=$MONGO_SERVER. Stop it first: scripts/infra/down.sh mongo (its data is kept), or keep it: MONGO_SERVER=$other"
+    fi
+  fi
+  rm -f "$(svc_pidfile "$svc")" ${legacy:+"$legacy"} # stale: process gone or pid reused by something else
   for port in $(svc_ports "$svc"); do
     if port_open "$port"; then
       port_owner "$port" >&2
@@ -260,8 +368,8 @@ write_env() {
   local tmp="$ENV_FILE.tmp.$$"
   # No quoting needed: values contain no spaces or shell metacharacters, so the
   # file works for `set -a; . .infra/env`, docker --env-file and dotenv alike.
-  # FerretDB is a single server (not a replica set), so the driver's default
-  # direct connection to one host is right; no URI options are needed.
+  # Both MongoDB servers are single servers (not replica sets), so the driver's
+  # default direct connection to one host is right; no URI options are needed.
   cat >"$tmp" <<EOF
 # Generated by scripts/infra/up.sh. Load with: set -a; . $ENV_FILE; set +a
 KAFKA_BROKERS=$INFRA_HOST:$KAFKA_PORT

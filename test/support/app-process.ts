@@ -16,9 +16,14 @@ export interface AppProcess {
 }
 
 /** Runs a built app (dist/) as its own process, as in production, and waits until it is ready. */
-export async function startAppProcess(app: AppName, env: Record<string, string>, port: number): Promise<AppProcess> {
+export async function startAppProcess(
+  app: AppName,
+  env: Record<string, string>,
+  port: number,
+): Promise<AppProcess> {
   const main = resolve(root, 'dist/apps', app, 'src/main.js');
-  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (CI does)`);
+  if (!existsSync(main))
+    throw new Error(`${main} is missing: run \`npm run build\` first (CI does)`);
   const output: string[] = [];
   const child = spawn(process.execPath, [main], {
     cwd: root,
@@ -31,7 +36,8 @@ export async function startAppProcess(app: AppName, env: Record<string, string>,
   const baseUrl = `http://127.0.0.1:${port}`;
   await eventually(
     async () => {
-      if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}:\n${output.join('')}`);
+      if (child.exitCode !== null)
+        throw new Error(`${app} exited with ${child.exitCode}:\n${output.join('')}`);
       const response = await fetch(`${baseUrl}/health/ready`).catch(() => null);
       return response?.ok ? true : undefined;
     },

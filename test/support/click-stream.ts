@@ -3,7 +3,10 @@ import { resolve } from 'node:path';
 import { type EventType, type UserEventMessage } from '@kairos/contracts';
 
 /** The real click-stream sample beside the repository (never copied into it). */
-export const DIGINETICA_SAMPLE = resolve(__dirname, '../../../shared/data/diginetica-sample/train-item-views.csv');
+export const DIGINETICA_SAMPLE = resolve(
+  __dirname,
+  '../../../shared/data/diginetica-sample/train-item-views.csv',
+);
 
 /**
  * Events from the Diginetica sample (each anonymous session becomes a user), repeated with

@@ -1,6 +1,12 @@
 import { type KairosConfig, loadConfig } from '@kairos/config';
 import { Topic, type UserEventMessage } from '@kairos/contracts';
-import { createKafka, JavaCompatiblePartitioner, physicalGroupId, physicalTopic, registerLz4Codec } from '@kairos/messaging';
+import {
+  createKafka,
+  JavaCompatiblePartitioner,
+  physicalGroupId,
+  physicalTopic,
+  registerLz4Codec,
+} from '@kairos/messaging';
 import { CompressionTypes, type Admin, type Producer } from 'kafkajs';
 import mongoose, { type Connection } from 'mongoose';
 import { type UserTruth } from './click-stream';
@@ -57,10 +63,16 @@ export class FeatureHarness {
   async start(): Promise<void> {
     registerLz4Codec();
     const kafka = createKafka(this.config.kafka, 'test-harness');
-    this.producer = kafka.producer({ createPartitioner: JavaCompatiblePartitioner, idempotent: true, maxInFlightRequests: 5 });
+    this.producer = kafka.producer({
+      createPartitioner: JavaCompatiblePartitioner,
+      idempotent: true,
+      maxInFlightRequests: 5,
+    });
     this.admin = kafka.admin();
     await Promise.all([this.producer.connect(), this.admin.connect()]);
-    this.connection = await mongoose.createConnection(this.mongoUri, { serverSelectionTimeoutMS: 5_000 }).asPromise();
+    this.connection = await mongoose
+      .createConnection(this.mongoUri, { serverSelectionTimeoutMS: 5_000 })
+      .asPromise();
   }
 
   async stop(): Promise<void> {
@@ -76,7 +88,11 @@ export class FeatureHarness {
       events.map((event) => ({
         key: event.userId,
         value: JSON.stringify(event),
-        headers: { 'kairos-event-id': event.eventId, 'kairos-schema-version': '1', 'content-type': 'application/json' },
+        headers: {
+          'kairos-event-id': event.eventId,
+          'kairos-schema-version': '1',
+          'content-type': 'application/json',
+        },
       })),
     );
   }
@@ -97,23 +113,43 @@ export class FeatureHarness {
   async storedTotals(): Promise<Map<string, UserTruth>> {
     const docs = await this.connection
       .collection<StoredProfile>('user_profiles')
-      .find({}, { projection: { _id: 1, 'state.profile.totalEvents': 1, 'state.profile.totalsByType': 1 } })
+      .find(
+        {},
+        { projection: { _id: 1, 'state.profile.totalEvents': 1, 'state.profile.totalsByType': 1 } },
+      )
       .toArray();
-    return new Map(docs.map((doc) => [doc._id, { total: doc.state.profile.totalEvents, byType: doc.state.profile.totalsByType }]));
+    return new Map(
+      docs.map((doc) => [
+        doc._id,
+        { total: doc.state.profile.totalEvents, byType: doc.state.profile.totalsByType },
+      ]),
+    );
   }
 
   async lag(): Promise<number> {
     const topic = physicalTopic(this.prefix, Topic.Events);
     const [ends, committed] = await Promise.all([
       this.admin.fetchTopicOffsets(topic),
-      this.admin.fetchOffsets({ groupId: physicalGroupId(this.prefix, 'feature'), topics: [topic] }),
+      this.admin.fetchOffsets({
+        groupId: physicalGroupId(this.prefix, 'feature'),
+        topics: [topic],
+      }),
     ]);
-    const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-    return ends.reduce((sum, end) => sum + Number(end.high) - Math.max(Number(end.low), done.get(end.partition) ?? 0), 0);
+    const done = new Map(
+      (committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]),
+    );
+    return ends.reduce(
+      (sum, end) =>
+        sum + Number(end.high) - Math.max(Number(end.low), done.get(end.partition) ?? 0),
+      0,
+    );
   }
 
   /** Waits until the consumer committed everything and MongoDB holds exactly `truth`. */
-  async waitUntilCaughtUp(truth: ReadonlyMap<string, UserTruth>, timeoutMs = 120_000): Promise<Map<string, UserTruth>> {
+  async waitUntilCaughtUp(
+    truth: ReadonlyMap<string, UserTruth>,
+    timeoutMs = 240_000,
+  ): Promise<Map<string, UserTruth>> {
     const expectedTotal = [...truth.values()].reduce((sum, user) => sum + user.total, 0);
     return eventually(
       async () => {
@@ -133,15 +169,24 @@ export class FeatureHarness {
 }
 
 /** Users whose stored totals differ from the truth, for a readable assertion. */
-export function mismatches(truth: ReadonlyMap<string, UserTruth>, stored: ReadonlyMap<string, UserTruth>): string[] {
+export function mismatches(
+  truth: ReadonlyMap<string, UserTruth>,
+  stored: ReadonlyMap<string, UserTruth>,
+): string[] {
   const problems: string[] = [];
   for (const [userId, expected] of truth) {
     const actual = stored.get(userId);
-    if (actual?.total !== expected.total || JSON.stringify(sorted(actual.byType)) !== JSON.stringify(sorted(expected.byType))) {
-      problems.push(`${userId}: expected ${JSON.stringify(expected)}, stored ${JSON.stringify(actual)}`);
+    if (
+      actual?.total !== expected.total ||
+      JSON.stringify(sorted(actual.byType)) !== JSON.stringify(sorted(expected.byType))
+    ) {
+      problems.push(
+        `${userId}: expected ${JSON.stringify(expected)}, stored ${JSON.stringify(actual)}`,
+      );
     }
   }
-  for (const userId of stored.keys()) if (!truth.has(userId)) problems.push(`${userId}: stored but not in the input`);
+  for (const userId of stored.keys())
+    if (!truth.has(userId)) problems.push(`${userId}: stored but not in the input`);
   return problems.slice(0, 10);
 }
 

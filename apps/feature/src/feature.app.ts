@@ -2,7 +2,12 @@ import { Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { HealthModule } from '@kairos/health';
 import { Topic } from '@kairos/contracts';
-import { ConsumerLagMonitor, KafkaReadiness, LAG_MONITOR_TARGET, MessagingModule } from '@kairos/messaging';
+import {
+  ConsumerLagMonitor,
+  KafkaReadiness,
+  LAG_MONITOR_TARGET,
+  MessagingModule,
+} from '@kairos/messaging';
 import { type AppDefinition } from '@kairos/platform';
 import { MongoReadiness, StorageModule } from '@kairos/storage';
 import { EventsConsumer } from './events/events.consumer';
@@ -45,7 +50,8 @@ export class FeatureModule implements OnApplicationBootstrap {
 
 export const featureApp: AppDefinition = {
   name: 'feature',
-  description: 'Maintains per-user session windows and long-term profiles in MongoDB from the event stream.',
+  description:
+    'Maintains per-user session windows and long-term profiles in MongoDB from the event stream.',
   module: FeatureModule,
   consumerGroup: 'feature',
 };

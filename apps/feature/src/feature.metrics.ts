@@ -26,7 +26,11 @@ export class FeatureMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.eventsApplied = new Counter({ name: 'kairos_feature_events_applied_total', help: 'Events incorporated into state', registers });
+    this.eventsApplied = new Counter({
+      name: 'kairos_feature_events_applied_total',
+      help: 'Events incorporated into state',
+      registers,
+    });
     this.dedupeHits = new Counter({
       name: 'kairos_feature_dedupe_hits_total',
       help: 'Events skipped as already applied (redelivery or client retry)',

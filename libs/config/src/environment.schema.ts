@@ -40,7 +40,12 @@ export class EnvironmentSchema {
 
   @IsOptional() @IsIn(KAFKA_ACKS) KAFKA_ACKS?: (typeof KAFKA_ACKS)[number];
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(6_000) @Max(300_000) KAFKA_SESSION_TIMEOUT_MS?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(6_000)
+  @Max(300_000)
+  KAFKA_SESSION_TIMEOUT_MS?: number;
 
   @IsOptional() @IsIn(KAFKA_COMPRESSIONS) KAFKA_COMPRESSION?: (typeof KAFKA_COMPRESSIONS)[number];
 

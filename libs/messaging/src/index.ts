@@ -12,6 +12,14 @@ export { murmur2, partitionForKey } from './partitioning/murmur2';
 export { TRACE_HEADERS, pickTraceHeaders } from './trace-headers';
 export { JavaCompatiblePartitioner } from './kafka/java-compatible.partitioner';
 export { registerLz4Codec } from './kafka/lz4.codec';
-export { DeadLetterPublisher, DeadLetterHeader, type DeadLetter } from './kafka/dead-letter.publisher';
+export {
+  DeadLetterPublisher,
+  DeadLetterHeader,
+  type DeadLetter,
+} from './kafka/dead-letter.publisher';
 export { decodeRecord, type Decoded, type DecodeFailure } from './kafka/inbound-decoder';
-export { ConsumerLagMonitor, LAG_MONITOR_TARGET, type LagMonitorTarget } from './kafka/consumer-lag.monitor';
+export {
+  ConsumerLagMonitor,
+  LAG_MONITOR_TARGET,
+  type LagMonitorTarget,
+} from './kafka/consumer-lag.monitor';

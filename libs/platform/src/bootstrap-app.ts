@@ -62,7 +62,11 @@ export async function createKairosApp(
  * Boot order matters: init runs the bootstrap hooks (topics created, indexes built) before the
  * consumers subscribe, and HTTP listens last, so readiness is only reachable when all is set.
  */
-export async function startKairosApp(app: INestApplication, port: number, host?: string): Promise<void> {
+export async function startKairosApp(
+  app: INestApplication,
+  port: number,
+  host?: string,
+): Promise<void> {
   await app.init();
   await app.startAllMicroservices();
   await (host === undefined ? app.listen(port) : app.listen(port, host));

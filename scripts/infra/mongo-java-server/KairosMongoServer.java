@@ -8,6 +8,8 @@ import org.slf4j.LoggerFactory;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.ServerVersion;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.bson.Document;
+import io.netty.channel.Channel;
 
 /**
  * Launcher for the local MongoDB wire-protocol server started by scripts/infra/up.sh
@@ -23,10 +25,17 @@ import de.bwaldvogel.mongo.backend.h2.H2Backend;
  * <li>kairos.mongo.version: MongoDB version announced to clients, MONGO_5_0 (default),
  * MONGO_4_0 or MONGO_3_6. The Node driver 6.x needs wire version 8+ (MongoDB 4.2+),
  * which only MONGO_5_0 (wire version 13) satisfies.</li>
- * <li>kairos.mongo.autoCommitDelayMs: how often (ms) the MVStore writes changes to the
- * file in the background (H2 default 1000). A clean stop (SIGTERM) always writes
- * everything; after kill -9 at most this much of the latest writes is lost, and the
- * file stays consistent.</li>
+ * <li>kairos.mongo.commitOnWrite: true (default) = every command that changed data is
+ * committed to the MVStore file before its reply is sent, so an acknowledged write
+ * survives kill -9 of the server (it is in the OS page cache; no fsync, so not an OS
+ * crash). false = only H2's background commit (kairos.mongo.autoCommitDelayMs, default
+ * 1000): faster for many tiny writes, but kill -9 loses up to that much acknowledged
+ * data. Either way the file stays consistent and a clean stop (SIGTERM) writes
+ * everything.</li>
+ * <li>kairos.mongo.autoCommitDelayMs: H2's background commit interval (default 1000).</li>
+ * <li>kairos.mongo.retentionMs: how long H2 keeps chunks without live data before it
+ * reuses their space (H2 default 45000). The file grows by about write rate x this,
+ * e.g. ~450 MB at 10 MB/s of document updates, and shrinks again when idle.</li>
  * <li>kairos.mongo.cacheMb: MVStore page cache in MB (H2 default 16).</li>
  * </ul>
  * On SIGTERM/SIGINT a shutdown hook closes all client connections, stops the event
@@ -48,8 +57,10 @@ public final class KairosMongoServer {
         int port = Integer.parseInt(args[1]);
         File file = new File(args[2]).getAbsoluteFile();
         ServerVersion version = ServerVersion.valueOf(System.getProperty("kairos.mongo.version", "MONGO_5_0"));
+        boolean commitOnWrite = Boolean.parseBoolean(System.getProperty("kairos.mongo.commitOnWrite", "true"));
         int autoCommitDelayMs = Integer.getInteger("kairos.mongo.autoCommitDelayMs", 1000);
         int cacheMb = Integer.getInteger("kairos.mongo.cacheMb", 16);
+        Integer retentionMs = Integer.getInteger("kairos.mongo.retentionMs");
 
         File dir = file.getParentFile();
         if (dir != null && !dir.isDirectory() && !dir.mkdirs()) {
@@ -61,7 +72,10 @@ public final class KairosMongoServer {
             .cacheSize(cacheMb)
             .open();
         store.setAutoCommitDelay(autoCommitDelayMs);
-        H2Backend backend = new H2Backend(store);
+        if (retentionMs != null) {
+            store.setRetentionTime(retentionMs);
+        }
+        H2Backend backend = commitOnWrite ? new CommittingH2Backend(store) : new H2Backend(store);
         backend.version(version);
         MongoServer server = new MongoServer(backend);
 
@@ -87,8 +101,30 @@ public final class KairosMongoServer {
             log.error("cannot listen on {}:{}", host, port, e);
             System.exit(1); // the shutdown hook closes the store
         }
-        log.info("ready: mongodb://{}:{} (announces MongoDB {}, wire version {}), data {}",
-            host, port, version.toVersionString(), version.getWireVersion(), file);
+        log.info("ready: mongodb://{}:{} (announces MongoDB {}, wire version {}), data {}, commitOnWrite={}",
+            host, port, version.toVersionString(), version.getWireVersion(), file, commitOnWrite);
         stopped.await(); // netty's threads keep the JVM alive; this just parks main
+    }
+
+    /** Commits the MVStore after each command that left unsaved changes, before the reply. */
+    static final class CommittingH2Backend extends H2Backend {
+
+        CommittingH2Backend(MVStore store) {
+            super(store);
+        }
+
+        @Override
+        public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
+            try {
+                return super.handleCommand(channel, databaseName, command, query);
+            } finally {
+                // Also after a failed command: an unordered insert may have written
+                // some documents before failing on a duplicate key.
+                MVStore store = getMvStore();
+                if (store.hasUnsavedChanges() && !store.isClosed()) {
+                    store.commit();
+                }
+            }
+        }
     }
 }

@@ -13,7 +13,10 @@ import { FeatureMetrics } from '../feature.metrics';
 import { toSessionFeatures } from '../sessions/session-features';
 import { applyEvents, DEFAULT_SESSION_RULES, type IncomingEvent } from '../sessions/session-window';
 import { type SessionRules, type UserState } from '../sessions/user-state';
-import { SessionArchiveRepository, type SessionSnapshot } from '../storage/session-archive.repository';
+import {
+  SessionArchiveRepository,
+  type SessionSnapshot,
+} from '../storage/session-archive.repository';
 import { UserStateRepository, type VersionedState } from '../storage/user-state.repository';
 
 /** Lost optimistic-concurrency races are reapplied this many times before the batch is retried. */
@@ -86,7 +89,10 @@ export class SessionUpdateService {
       if (message.key !== decoded.value.userId) {
         deadLetters.push({
           message,
-          failure: { code: 'schema_violation', reason: `record key ${JSON.stringify(message.key)} is not the event's userId` },
+          failure: {
+            code: 'schema_violation',
+            reason: `record key ${JSON.stringify(message.key)} is not the event's userId`,
+          },
         });
         continue;
       }
@@ -110,7 +116,12 @@ export class SessionUpdateService {
       const results = new Map<string, { state: UserState; closed: SessionSnapshot[] }>();
       for (const userId of pending) {
         const previous = stored.get(userId);
-        const result = applyEvents(previous?.state ?? null, userId, byUser.get(userId) ?? [], this.rules);
+        const result = applyEvents(
+          previous?.state ?? null,
+          userId,
+          byUser.get(userId) ?? [],
+          this.rules,
+        );
         const closed = result.closedSessions.map((summary) => ({
           sessionId: summary.sessionId,
           userId,
@@ -140,7 +151,9 @@ export class SessionUpdateService {
       pending = [...lost];
     }
     if (pending.length > 0) {
-      throw new Error(`${pending.length} user(s) kept losing write races after ${MAX_WRITE_ATTEMPTS} attempts`);
+      throw new Error(
+        `${pending.length} user(s) kept losing write races after ${MAX_WRITE_ATTEMPTS} attempts`,
+      );
     }
     return final;
   }
@@ -156,7 +169,9 @@ function changed(previous: UserState | undefined, next: UserState): boolean {
   );
 }
 
-function snapshotsOf(final: ReadonlyMap<string, { state: UserState; closed: SessionSnapshot[] }>): SessionSnapshot[] {
+function snapshotsOf(
+  final: ReadonlyMap<string, { state: UserState; closed: SessionSnapshot[] }>,
+): SessionSnapshot[] {
   const snapshots = new Map<string, SessionSnapshot>();
   for (const { state, closed } of final.values()) {
     for (const snapshot of closed) snapshots.set(snapshot.sessionId, snapshot);

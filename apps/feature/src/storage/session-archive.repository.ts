@@ -37,9 +37,15 @@ export class SessionArchiveRepository implements OnApplicationShutdown {
    */
   async ensureIndexes(): Promise<'ttl' | 'sweeper'> {
     await this.model.createCollection().catch(() => undefined);
-    await this.model.collection.createIndex({ userId: 1, startedAt: -1 }, { name: 'userId_startedAt' });
+    await this.model.collection.createIndex(
+      { userId: 1, startedAt: -1 },
+      { name: 'userId_startedAt' },
+    );
     try {
-      await this.model.collection.createIndex({ expiresAt: 1 }, { name: 'expiresAt_ttl', expireAfterSeconds: 0 });
+      await this.model.collection.createIndex(
+        { expiresAt: 1 },
+        { name: 'expiresAt_ttl', expireAfterSeconds: 0 },
+      );
       return 'ttl';
     } catch (error) {
       this.logger.warn(
@@ -48,7 +54,9 @@ export class SessionArchiveRepository implements OnApplicationShutdown {
       );
       await this.model.collection.createIndex({ expiresAt: 1 }, { name: 'expiresAt' });
       this.sweeper = setInterval(() => {
-        this.sweep().catch((sweepError: unknown) => this.logger.warn(`session sweep failed: ${String(sweepError)}`));
+        this.sweep().catch((sweepError: unknown) =>
+          this.logger.warn(`session sweep failed: ${String(sweepError)}`),
+        );
       }, SWEEP_INTERVAL_MS);
       this.sweeper.unref();
       return 'sweeper';
@@ -57,7 +65,9 @@ export class SessionArchiveRepository implements OnApplicationShutdown {
 
   /** Deletes sessions past retention; the range query is served by `{ expiresAt: 1 }`. */
   async sweep(): Promise<number> {
-    const result = await this.model.deleteMany({ expiresAt: { $lt: new Date(this.clock()) } }).exec();
+    const result = await this.model
+      .deleteMany({ expiresAt: { $lt: new Date(this.clock()) } })
+      .exec();
     return result.deletedCount;
   }
 

@@ -22,5 +22,6 @@ export class SessionArchiveDocument {
   @Prop({ type: Date, required: true }) expiresAt!: Date;
 }
 
-export const SessionArchiveSchema: MongooseSchema = SchemaFactory.createForClass(SessionArchiveDocument);
+export const SessionArchiveSchema: MongooseSchema =
+  SchemaFactory.createForClass(SessionArchiveDocument);
 SessionArchiveSchema.index({ userId: 1, startedAt: -1 });

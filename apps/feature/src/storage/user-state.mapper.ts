@@ -1,4 +1,9 @@
-import { type Affinity, type SessionSummary, type SessionWindow, type UserState } from '../sessions/user-state';
+import {
+  type Affinity,
+  type SessionSummary,
+  type SessionWindow,
+  type UserState,
+} from '../sessions/user-state';
 import { type StoredAffinity, type StoredUserState } from './user-state.schema';
 
 /** Domain ↔ document: id-keyed records become arrays (dots in ids are not valid field names). */
@@ -42,12 +47,17 @@ export function fromStoredState(userId: string, stored: StoredUserState): UserSt
 }
 
 function toArray(record: Readonly<Record<string, Affinity>>): StoredAffinity[] {
-  return Object.entries(record).map(([key, affinity]) => ({ key, score: affinity.score, updatedAt: affinity.updatedAt }));
+  return Object.entries(record).map(([key, affinity]) => ({
+    key,
+    score: affinity.score,
+    updatedAt: affinity.updatedAt,
+  }));
 }
 
 function toRecord(entries: readonly StoredAffinity[]): Record<string, Affinity> {
   // A null-prototype object: keys come from user data and must never reach Object.prototype.
   const record = Object.create(null) as Record<string, Affinity>;
-  for (const entry of entries) record[entry.key] = { score: entry.score, updatedAt: entry.updatedAt };
+  for (const entry of entries)
+    record[entry.key] = { score: entry.score, updatedAt: entry.updatedAt };
   return record;
 }

@@ -21,7 +21,9 @@ interface LeanUserState {
 
 @Injectable()
 export class UserStateRepository {
-  constructor(@InjectModel(UserStateDocument.name) private readonly model: Model<UserStateDocument>) {}
+  constructor(
+    @InjectModel(UserStateDocument.name) private readonly model: Model<UserStateDocument>,
+  ) {}
 
   /** Query served by `_id`. */
   async loadMany(userIds: readonly string[]): Promise<Map<string, VersionedState>> {
@@ -29,11 +31,19 @@ export class UserStateRepository {
       .find({ _id: { $in: userIds } }, { _id: 1, version: 1, state: 1 })
       .lean<LeanUserState[]>()
       .exec();
-    return new Map(docs.map((doc) => [doc._id, { state: fromStoredState(doc._id, doc.state), version: doc.version }]));
+    return new Map(
+      docs.map((doc) => [
+        doc._id,
+        { state: fromStoredState(doc._id, doc.state), version: doc.version },
+      ]),
+    );
   }
 
   async findOne(userId: string): Promise<UserState | null> {
-    const doc = await this.model.findOne({ _id: userId }, { _id: 1, state: 1 }).lean<LeanUserState>().exec();
+    const doc = await this.model
+      .findOne({ _id: userId }, { _id: 1, state: 1 })
+      .lean<LeanUserState>()
+      .exec();
     return doc === null ? null : fromStoredState(doc._id, doc.state);
   }
 
@@ -76,7 +86,12 @@ export class UserStateRepository {
 
 function isOnlyDuplicateKeyErrors(error: unknown): boolean {
   if (typeof error !== 'object' || error === null || !('writeErrors' in error)) return false;
-  const writeErrors = (error as { writeErrors: unknown }).writeErrors;
+  const writeErrors = error.writeErrors;
   const list = Array.isArray(writeErrors) ? writeErrors : [writeErrors];
-  return list.length > 0 && list.every((e) => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 11000);
+  return (
+    list.length > 0 &&
+    list.every(
+      (e) => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 11000,
+    )
+  );
 }

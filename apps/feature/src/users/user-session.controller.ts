@@ -19,14 +19,23 @@ export class UserSessionController {
 
   @Get(':userId/session')
   @ApiOperation({ summary: "A user's current session window and profile summary" })
-  @ApiParam({ name: 'userId', schema: { type: 'string', pattern: ENTITY_ID_PATTERN.source }, example: 'user-42' })
-  @ApiOkResponse({ description: 'The same snapshot the feature service publishes on session-features.' })
+  @ApiParam({
+    name: 'userId',
+    schema: { type: 'string', pattern: ENTITY_ID_PATTERN.source },
+    example: 'user-42',
+  })
+  @ApiOkResponse({
+    description: 'The same snapshot the feature service publishes on session-features.',
+  })
   async session(@Param('userId') userId: string): Promise<SessionFeaturesMessage> {
     if (!ENTITY_ID_PATTERN.test(userId)) {
-      throw KairosError.validation([{ field: 'userId', reason: 'userId must be 1-128 characters of [A-Za-z0-9._:@-]' }]);
+      throw KairosError.validation([
+        { field: 'userId', reason: 'userId must be 1-128 characters of [A-Za-z0-9._:@-]' },
+      ]);
     }
     const state = await this.users.findOne(userId);
-    if (state === null) throw new KairosError(ErrorCode.NotFound, `no session state for user ${userId}`);
+    if (state === null)
+      throw new KairosError(ErrorCode.NotFound, `no session state for user ${userId}`);
     return toSessionFeatures(state, this.sessions.rules, this.clock());
   }
 }

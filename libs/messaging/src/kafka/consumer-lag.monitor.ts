@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectConfig, type KairosConfig } from '@kairos/config';
 import { type TopicName } from '@kairos/contracts';
 import { METRICS_REGISTRY } from '@kairos/telemetry';
@@ -40,7 +46,9 @@ export class ConsumerLagMonitor implements OnApplicationBootstrap, OnApplication
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
-      this.refresh().catch((error: unknown) => this.logger.debug(`lag refresh failed: ${String(error)}`));
+      this.refresh().catch((error: unknown) =>
+        this.logger.debug(`lag refresh failed: ${String(error)}`),
+      );
     }, this.target.intervalMs ?? 10_000);
     this.timer.unref();
   }
@@ -50,7 +58,10 @@ export class ConsumerLagMonitor implements OnApplicationBootstrap, OnApplication
     const result = new Map<string, number>();
     for (const topic of this.target.topics) {
       const name = physicalTopic(this.config.kafka.topicPrefix, topic);
-      const lags = await this.admin.lagOf(physicalGroupId(this.config.kafka.topicPrefix, this.target.groupId), name);
+      const lags = await this.admin.lagOf(
+        physicalGroupId(this.config.kafka.topicPrefix, this.target.groupId),
+        name,
+      );
       for (const [partition, lag] of lags) {
         this.lag.set({ group: this.target.groupId, topic, partition: String(partition) }, lag);
         result.set(`${topic}/${partition}`, lag);

@@ -51,7 +51,10 @@ export class DeadLetterPublisher {
       `${letters.length} record(s) sent to ${topic}: ` +
         letters
           .slice(0, 3)
-          .map((l) => `${l.message.topic}/${l.message.partition}@${l.message.offset} ${l.failure.code}`)
+          .map(
+            (l) =>
+              `${l.message.topic}/${l.message.partition}@${l.message.offset} ${l.failure.code}`,
+          )
           .join(', '),
     );
   }

@@ -103,9 +103,14 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     const partitionKey = `${batch.topic}:${batch.partition}`;
     // A slow batch (database under load) must not look like a dead consumer: keep heartbeating
     // while the handler works, or the group evicts us and the batch is processed twice.
-    const heartbeats = setInterval(() => {
-      payload.heartbeat().catch((error: unknown) => this.logger.debug(`heartbeat failed: ${describe(error)}`));
-    }, Math.max(500, Math.floor(this.options.kafka.sessionTimeoutMs / 5)));
+    const heartbeats = setInterval(
+      () => {
+        payload
+          .heartbeat()
+          .catch((error: unknown) => this.logger.debug(`heartbeat failed: ${describe(error)}`));
+      },
+      Math.max(500, Math.floor(this.options.kafka.sessionTimeoutMs / 5)),
+    );
     try {
       const context = new KafkaBatchContext([pattern, batch.partition, () => payload.heartbeat()]);
       // Nest's RPC proxy turns a thrown error into an erroring observable; subscribing surfaces it.
