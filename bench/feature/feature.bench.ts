@@ -15,7 +15,7 @@ import { CompressionTypes } from 'kafkajs';
 import mongoose from 'mongoose';
 import { startAppProcess } from '../../test/support/app-process';
 import { infraEnv } from '../support/infra-env';
-import { machineDescription, median, printTable } from '../support/stats';
+import { machineDescription, summarizeRuns } from '../support/stats';
 import { JavaCompatiblePartitioner, registerLz4Codec } from '@kairos/messaging';
 
 const { values: args } = parseArgs({
@@ -174,17 +174,7 @@ async function main(): Promise<void> {
   );
   const runs: Array<Record<string, number>> = [];
   for (let index = 1; index <= RUNS; index++) runs.push(await run(index));
-  const metrics = Object.keys(runs[0] ?? {});
-  const summary = Object.fromEntries(
-    metrics.map((metric) => [metric, median(runs.map((r) => r[metric] ?? Number.NaN))]),
-  );
-  printTable(
-    metrics.map((metric) => ({
-      metric,
-      ...Object.fromEntries(runs.map((r, i) => [`run ${i + 1}`, r[metric] ?? Number.NaN])),
-      median: summary[metric] ?? Number.NaN,
-    })),
-  );
+  const summary = summarizeRuns(runs);
   const report = {
     benchmark: 'feature',
     machine: machineDescription(),

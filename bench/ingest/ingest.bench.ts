@@ -16,7 +16,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { createKafka, JavaCompatiblePartitioner, registerLz4Codec } from '@kairos/messaging';
 import { infraEnv } from '../support/infra-env';
 import { pacedLoad } from '../support/paced-load';
-import { machineDescription, median, printTable } from '../support/stats';
+import { machineDescription, summarizeRuns } from '../support/stats';
 
 const { values: args } = parseArgs({
   options: {
@@ -213,17 +213,7 @@ async function main(): Promise<void> {
   } finally {
     ingest.kill('SIGTERM');
   }
-  const metrics = Object.keys(runs[0] ?? {});
-  const summary = Object.fromEntries(
-    metrics.map((metric) => [metric, median(runs.map((r) => r[metric] ?? Number.NaN))]),
-  );
-  printTable(
-    metrics.map((metric) => ({
-      metric,
-      ...Object.fromEntries(runs.map((r, i) => [`run ${i + 1}`, r[metric] ?? Number.NaN])),
-      median: summary[metric] ?? Number.NaN,
-    })),
-  );
+  const summary = summarizeRuns(runs);
   const targets = {
     'batch >= 0.5 x raw': (summary.batchToRawRatio ?? 0) >= 0.5,
     'batch >= 30,000 events/s': (summary.batchEventsPerSecond ?? 0) >= 30_000,

@@ -31,3 +31,19 @@ export function printTable(rows: ReadonlyArray<Record<string, string | number>>)
 export function machineDescription(): string {
   return `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
 }
+
+/** Medians per metric over runs, printed as a table with one column per run. */
+export function summarizeRuns(runs: ReadonlyArray<Record<string, number>>): Record<string, number> {
+  const metrics = Object.keys(runs[0] ?? {});
+  const summary = Object.fromEntries(
+    metrics.map((metric) => [metric, median(runs.map((r) => r[metric] ?? Number.NaN))]),
+  );
+  printTable(
+    metrics.map((metric) => ({
+      metric,
+      ...Object.fromEntries(runs.map((r, i) => [`run ${i + 1}`, r[metric] ?? Number.NaN])),
+      median: summary[metric] ?? Number.NaN,
+    })),
+  );
+  return summary;
+}
