@@ -21,10 +21,11 @@ KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
 MONGO_PORT="${MONGO_PORT:-27017}"
 
 # Which server answers for the `mongo` service (checked in check_mongo_server):
-#   mongo-java-server  default. Java, data in one H2 MVStore file. ~1.5 ms per
+#   mongo-java-server  default. Java, data in one H2 MVStore file. ~1-2 ms per
 #                      10 KB upsert in an unordered bulkWrite (FerretDB: ~30 ms).
-#   ferretdb           FerretDB v1 on SQLite; closer to MongoDB in places (TTL and
-#                      compound indexes fail loudly instead of being ignored).
+#   ferretdb           FerretDB v1 on SQLite. Closer to MongoDB in places: real
+#                      secondary indexes, and TTL indexes fail loudly (code 238)
+#                      where mongo-java-server accepts and then ignores them.
 MONGO_SERVER_SET="${MONGO_SERVER:-}" # non-empty if the caller chose explicitly
 MONGO_SERVER="${MONGO_SERVER:-mongo-java-server}"
 MONGO_SERVERS=(mongo-java-server ferretdb)

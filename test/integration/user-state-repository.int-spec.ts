@@ -6,6 +6,11 @@ import { ConfigModule, loadConfig } from '@kairos/config';
 import { StorageModule } from '@kairos/storage';
 import { type UserEventMessage } from '@kairos/contracts';
 import { applyEvents, DEFAULT_SESSION_RULES } from '../../apps/feature/src/sessions/session-window';
+import { SessionArchiveRepository } from '../../apps/feature/src/storage/session-archive.repository';
+import {
+  SessionArchiveDocument,
+  SessionArchiveSchema,
+} from '../../apps/feature/src/storage/session-archive.schema';
 import { UserStateRepository } from '../../apps/feature/src/storage/user-state.repository';
 import {
   UserStateDocument,
@@ -16,9 +21,12 @@ import { describeWithInfra, requireEnv, uniqueTestPrefix } from '../support/infr
 @Module({
   imports: [
     StorageModule,
-    MongooseModule.forFeature([{ name: UserStateDocument.name, schema: UserStateSchema }]),
+    MongooseModule.forFeature([
+      { name: UserStateDocument.name, schema: UserStateSchema },
+      { name: SessionArchiveDocument.name, schema: SessionArchiveSchema },
+    ]),
   ],
-  providers: [UserStateRepository],
+  providers: [UserStateRepository, SessionArchiveRepository],
 })
 class RepositoryModule {}
 
@@ -57,8 +65,15 @@ describeWithInfra(
         KAFKA_BROKERS: 'unused:9092',
         MONGODB_URI: uri.toString(),
         KAIROS_AUTH: 'off',
+        SESSION_RETENTION_MS: String(24 * 3_600_000),
       });
-      @Module({ imports: [ConfigModule.forRoot(config), RepositoryModule] })
+      // The clock is pinned: "now" is 2026-11-22T12:00Z for the retention sweep.
+      @Module({
+        imports: [
+          ConfigModule.forRoot(config, () => Date.parse('2026-11-22T12:00:00Z')),
+          RepositoryModule,
+        ],
+      })
       class Root {}
       app = await NestFactory.create(Root, { logger: ['error'] });
       await app.init();
@@ -114,6 +129,29 @@ describeWithInfra(
       const stored = await repository.loadMany(['bob', 'carol']);
       expect(stored.get('bob')?.state.lastEventId).toBe('bob-1');
       expect(stored.get('carol')?.state.lastEventId).toBe('carol-1');
+    });
+
+    it('purges sessions past retention with the sweeper and keeps the others', async () => {
+      const archive = app.get(SessionArchiveRepository);
+      await archive.ensureIndexes();
+      const now = Date.parse('2026-11-22T12:00:00Z');
+      const session = (sessionId: string, lastEventAt: number) => ({
+        sessionId,
+        userId: 'dave',
+        startedAt: lastEventAt - 60_000,
+        lastEventAt,
+        closed: true,
+        eventCount: 1,
+        countsByType: { view: 1 },
+        distinctItems: 1,
+      });
+      await archive.upsertMany([
+        session('old', now - 25 * 3_600_000),
+        session('recent', now - 23 * 3_600_000),
+      ]);
+      expect(await archive.sweep()).toBe(1);
+      expect(await archive.sweep()).toBe(0);
+      archive.onApplicationShutdown();
     });
   },
 );

@@ -32,35 +32,38 @@ export class SessionArchiveRepository implements OnApplicationShutdown {
   ) {}
 
   /**
-   * Creates the indexes. Retention uses a TTL index where the server supports it (MongoDB);
-   * where it does not (FerretDB answers NotImplemented), a plain index plus a periodic sweeper.
+   * Creates the indexes and starts the retention sweeper. The TTL index lets MongoDB purge on its
+   * own; the sweeper runs in any case, because some MongoDB-protocol servers refuse TTL indexes
+   * (FerretDB) and others accept and silently ignore them (mongo-java-server), which cannot be
+   * detected. On MongoDB it finds nothing left to delete.
    */
-  async ensureIndexes(): Promise<'ttl' | 'sweeper'> {
+  async ensureIndexes(): Promise<'ttl' | 'sweeper-only'> {
     await this.model.createCollection().catch(() => undefined);
     await this.model.collection.createIndex(
       { userId: 1, startedAt: -1 },
       { name: 'userId_startedAt' },
     );
+    let retention: 'ttl' | 'sweeper-only' = 'ttl';
     try {
       await this.model.collection.createIndex(
         { expiresAt: 1 },
         { name: 'expiresAt_ttl', expireAfterSeconds: 0 },
       );
-      return 'ttl';
     } catch (error) {
       this.logger.warn(
         `TTL index not supported by this server (${error instanceof Error ? error.message : String(error)}); ` +
-          `purging expired sessions with a sweeper every ${SWEEP_INTERVAL_MS / 1_000} s`,
+          `expired sessions are purged by the sweeper only`,
       );
       await this.model.collection.createIndex({ expiresAt: 1 }, { name: 'expiresAt' });
-      this.sweeper = setInterval(() => {
-        this.sweep().catch((sweepError: unknown) =>
-          this.logger.warn(`session sweep failed: ${String(sweepError)}`),
-        );
-      }, SWEEP_INTERVAL_MS);
-      this.sweeper.unref();
-      return 'sweeper';
+      retention = 'sweeper-only';
     }
+    this.sweeper = setInterval(() => {
+      this.sweep().catch((sweepError: unknown) =>
+        this.logger.warn(`session sweep failed: ${String(sweepError)}`),
+      );
+    }, SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
+    return retention;
   }
 
   /** Deletes sessions past retention; the range query is served by `{ expiresAt: 1 }`. */
