@@ -92,7 +92,7 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
   SESSION_RETENTION_MS: {
     default: '2592000000 (30 days)',
     meaning:
-      'Archived sessions older than this are purged (TTL index, or a sweeper where TTL is unsupported).',
+      'Archived sessions older than this are purged (TTL index where honoured, plus a sweeper every minute).',
   },
   MONGODB_URI: {
     default: '(required by feature and recommender)',
