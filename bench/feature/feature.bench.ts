@@ -10,13 +10,19 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@kairos/config';
 import { Topic, type UserEventMessage } from '@kairos/contracts';
-import { createKafka, physicalGroupId, physicalTopic } from '@kairos/messaging';
+import {
+  createKafka,
+  JavaCompatiblePartitioner,
+  physicalGroupId,
+  physicalTopic,
+  registerLz4Codec,
+  totalGroupLag,
+} from '@kairos/messaging';
 import { CompressionTypes } from 'kafkajs';
 import mongoose from 'mongoose';
 import { startAppProcess } from '../../test/support/app-process';
 import { infraEnv } from '../support/infra-env';
 import { machineDescription, summarizeRuns } from '../support/stats';
-import { JavaCompatiblePartitioner, registerLz4Codec } from '@kairos/messaging';
 
 const { values: args } = parseArgs({
   options: {
@@ -125,17 +131,7 @@ async function run(index: number): Promise<Record<string, number>> {
   const connection = await mongoose.createConnection(mongo.toString()).asPromise();
   let lastReport = 0;
   for (;;) {
-    const [ends, committed] = await Promise.all([
-      admin.fetchTopicOffsets(topic),
-      admin.fetchOffsets({ groupId: physicalGroupId(prefix, 'feature'), topics: [topic] }),
-    ]);
-    const done = new Map(
-      (committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]),
-    );
-    const lag = ends.reduce(
-      (sum, end) => sum + Number(end.high) - Math.max(0, done.get(end.partition) ?? 0),
-      0,
-    );
+    const lag = await totalGroupLag(admin, physicalGroupId(prefix, 'feature'), topic);
     if (performance.now() - lastReport > 5_000) {
       process.stdout.write(
         `  run ${index}: lag ${lag} after ${((performance.now() - started) / 1_000).toFixed(0)} s\n`,

@@ -6,6 +6,7 @@ import {
   physicalGroupId,
   physicalTopic,
   registerLz4Codec,
+  totalGroupLag,
 } from '@kairos/messaging';
 import { CompressionTypes, type Admin, type Producer } from 'kafkajs';
 import mongoose, { type Connection } from 'mongoose';
@@ -126,22 +127,11 @@ export class FeatureHarness {
     );
   }
 
-  async lag(): Promise<number> {
-    const topic = physicalTopic(this.prefix, Topic.Events);
-    const [ends, committed] = await Promise.all([
-      this.admin.fetchTopicOffsets(topic),
-      this.admin.fetchOffsets({
-        groupId: physicalGroupId(this.prefix, 'feature'),
-        topics: [topic],
-      }),
-    ]);
-    const done = new Map(
-      (committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]),
-    );
-    return ends.reduce(
-      (sum, end) =>
-        sum + Number(end.high) - Math.max(Number(end.low), done.get(end.partition) ?? 0),
-      0,
+  lag(): Promise<number> {
+    return totalGroupLag(
+      this.admin,
+      physicalGroupId(this.prefix, 'feature'),
+      physicalTopic(this.prefix, Topic.Events),
     );
   }
 

@@ -1,6 +1,6 @@
 export { MessagingModule } from './messaging.module';
 export { KafkaPublisher, type OutboundMessage } from './kafka/kafka.publisher';
-export { TopicAdminService } from './kafka/topic-admin.service';
+export { TopicAdminService, groupLag, totalGroupLag } from './kafka/topic-admin.service';
 export { KafkaReadiness } from './kafka/kafka.readiness';
 export { KafkaBatchServer, type KafkaBatchServerOptions } from './kafka/kafka-batch.server';
 export { KafkaBatchContext } from './kafka/kafka-batch.context';

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { type Clock, InjectClock, InjectConfig, type KairosConfig } from '@kairos/config';
 import {
+  type FieldIssue,
   IngestEventDto,
   RecordHeader,
   SCHEMA_VERSION,
   Topic,
   type UserEventMessage,
+  validateDto,
 } from '@kairos/contracts';
-import { type FieldIssue, validateDto } from '@kairos/contracts';
 import { KairosError, type RequestTrace } from '@kairos/http';
 import { type OutboundMessage } from '@kairos/messaging';
 import { IngestMetrics } from '../ingest.metrics';

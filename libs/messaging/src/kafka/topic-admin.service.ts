@@ -50,21 +50,7 @@ export class TopicAdminService implements OnApplicationShutdown {
   /** Lag per partition of a group on a (physical) topic: end offset minus committed offset. */
   async lagOf(groupId: string, topic: string): Promise<Map<number, number>> {
     await this.connect();
-    const [ends, committed] = await Promise.all([
-      this.admin.fetchTopicOffsets(topic),
-      this.admin.fetchOffsets({ groupId, topics: [topic] }),
-    ]);
-    const committedByPartition = new Map(
-      (committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)] as const),
-    );
-    return new Map(
-      ends.map((end) => {
-        const done = committedByPartition.get(end.partition) ?? -1;
-        // -1 = nothing committed yet: everything from the log start is lag.
-        const from = done < 0 ? Number(end.low) : done;
-        return [end.partition, Math.max(0, Number(end.high) - from)] as const;
-      }),
-    );
+    return groupLag(this.admin, groupId, topic);
   }
 
   /** Throws unless a broker answers a metadata request. */
@@ -87,4 +73,37 @@ export class TopicAdminService implements OnApplicationShutdown {
       this.logger.warn(`admin disconnect failed: ${String(error)}`);
     });
   }
+}
+
+/**
+ * Lag per partition of a consumer group on a (physical) topic, as the broker sees it: end offset
+ * minus committed offset. Shared by the lag metric, the tests and the benchmarks.
+ */
+export async function groupLag(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+): Promise<Map<number, number>> {
+  const [ends, committed] = await Promise.all([
+    admin.fetchTopicOffsets(topic),
+    admin.fetchOffsets({ groupId, topics: [topic] }),
+  ]);
+  const committedByPartition = new Map(
+    (committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)] as const),
+  );
+  return new Map(
+    ends.map((end) => {
+      const done = committedByPartition.get(end.partition) ?? -1;
+      // -1 = nothing committed yet: everything from the log start is lag.
+      const from = done < 0 ? Number(end.low) : done;
+      return [end.partition, Math.max(0, Number(end.high) - from)] as const;
+    }),
+  );
+}
+
+/** Total lag of a group on a topic, over all partitions. */
+export async function totalGroupLag(admin: Admin, groupId: string, topic: string): Promise<number> {
+  let total = 0;
+  for (const lag of (await groupLag(admin, groupId, topic)).values()) total += lag;
+  return total;
 }
