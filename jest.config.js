@@ -13,6 +13,9 @@ const libs = [
   'platform',
   'storage',
   'telemetry',
+  'model',
+  'model-training',
+  'recsys',
 ];
 const moduleNameMapper = Object.fromEntries(
   libs.map((lib) => [`^@kairos/${lib}$`, `<rootDir>/libs/${lib}/src`]),

@@ -1,0 +1,2 @@
+export * from './contract/model-contract';
+export * from './contract/model-runner';
