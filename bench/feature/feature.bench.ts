@@ -3,7 +3,7 @@
  * every event in user_profiles), one feature instance, next to the raw kafkajs consume rate of
  * the same topic measured in the same run. Prints a table and JSON; never pass/fail.
  *
- *   npm run bench:feature -- [--runs 3] [--events 100000] [--users 100000]
+ *   npm run bench:feature -- [--runs 3] [--events 100000] [--users 100000] [--cpu-prof-dir DIR]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -30,6 +30,8 @@ const { values: args } = parseArgs({
     events: { type: 'string', default: '100000' },
     users: { type: 'string', default: '100000' },
     port: { type: 'string', default: '3905' },
+    // Writes a V8 CPU profile of the feature process per run (open it in Chrome DevTools).
+    'cpu-prof-dir': { type: 'string' },
   },
 });
 const RUNS = Number(args.runs);
@@ -115,6 +117,11 @@ async function run(index: number): Promise<Record<string, number>> {
   const rawSeconds = (performance.now() - rawStarted) / 1_000;
   await consumer.disconnect();
 
+  // Reference for the storage side: the MongoDB-protocol server's own rate for one conditional
+  // document write per user (what the service does at least once per user per batch), measured
+  // with the bare driver in 1,000-document unordered bulkWrites, as the service writes them.
+  const mongoReferenceDocsPerSecond = await rawWriteRate(mongo.toString(), Math.min(USERS, 5_000));
+
   // The feature service: from start until lag 0 and every event durable in MongoDB.
   const started = performance.now();
   const app = await startAppProcess(
@@ -127,6 +134,7 @@ async function run(index: number): Promise<Record<string, number>> {
       LOG_LEVEL: 'error',
     },
     Number(args.port),
+    args['cpu-prof-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof-dir']}`] : [],
   );
   const connection = await mongoose.createConnection(mongo.toString()).asPromise();
   let lastReport = 0;
@@ -158,10 +166,39 @@ async function run(index: number): Promise<Record<string, number>> {
     rawConsumeEventsPerSecond: EVENTS / rawSeconds,
     featureEventsPerSecond: EVENTS / seconds,
     ratioToRawConsume: EVENTS / seconds / (EVENTS / rawSeconds),
+    mongoReferenceDocsPerSecond,
+    ratioToMongoReference: EVENTS / seconds / mongoReferenceDocsPerSecond,
     secondsToLagZero: seconds,
     eventsInMongo,
     usersInMongo: users,
   };
+}
+
+/** Inserts then conditionally updates `count` user-sized documents; returns writes per second. */
+async function rawWriteRate(uri: string, count: number): Promise<number> {
+  const connection = await mongoose.createConnection(uri).asPromise();
+  const collection = connection.collection<{ _id: string; version: number; state: object }>(
+    'bench_reference',
+  );
+  const state = { profile: { totalEvents: 1, totalsByType: { view: 1 } }, recentEventIds: ['e'] };
+  const started = performance.now();
+  for (let start = 0; start < count; start += 1_000) {
+    const ids = Array.from({ length: Math.min(1_000, count - start) }, (_, i) => `u${start + i}`);
+    await collection.bulkWrite(
+      ids.map((_id) => ({ insertOne: { document: { _id, version: 1, state } } })),
+      { ordered: false },
+    );
+    await collection.bulkWrite(
+      ids.map((_id) => ({
+        updateOne: { filter: { _id, version: 1 }, update: { $set: { version: 2, state } } },
+      })),
+      { ordered: false },
+    );
+  }
+  const writesPerSecond = (2 * count) / ((performance.now() - started) / 1_000);
+  await collection.drop();
+  await connection.close();
+  return writesPerSecond;
 }
 
 async function main(): Promise<void> {

@@ -15,17 +15,21 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
-/** Runs a built app (dist/) as its own process, as in production, and waits until it is ready. */
+/**
+ * Runs a built app (dist/) as its own process, as in production, and waits until it is ready.
+ * `nodeArgs` go before the script (benchmarks pass `--cpu-prof` there; NODE_OPTIONS refuses it).
+ */
 export async function startAppProcess(
   app: AppName,
   env: Record<string, string>,
   port: number,
+  nodeArgs: readonly string[] = [],
 ): Promise<AppProcess> {
   const main = resolve(root, 'dist/apps', app, 'src/main.js');
   if (!existsSync(main))
     throw new Error(`${main} is missing: run \`npm run build\` first (CI does)`);
   const output: string[] = [];
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [...nodeArgs, main], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,249 @@
+import type { ModelRunner } from '@kairos/model';
+import type {
+  Interaction,
+  RecommendationOptions,
+  RecommendationRequest,
+  RecommendedItem,
+  Recommender,
+} from '../domain/interaction';
+import { resolveHistory, type HistoryWeighting } from '../learning/history-pooling';
+import { probeLinearScoring, type LinearScoring } from '../learning/linear-scoring';
+import { OnlineLearner } from '../learning/online-learner';
+import { ItemTable, type ItemRowUpdate } from '../table/item-table';
+import { PopularityPrior } from '../table/popularity-prior';
+import { UserStateStore, type UserState } from '../users/user-state';
+import { resolveEngineOptions, type RecommendationEngineOptions } from './engine-options';
+import { FeatureBatchBuilder, type BatchRow } from './feature-batch-builder';
+import { selectForRow } from './select-recommendations';
+
+/** What one `observe` call changed in the item table: publish these rows as deltas. */
+export interface ObserveResult {
+  readonly changedItemIds: string[];
+}
+
+/**
+ * The recommender's core: batched inference through a ModelRunner plus online learning on the
+ * live item table. Pure domain (no transport, no storage): the service around it feeds events,
+ * asks for recommendations, publishes `observe` deltas and applies rows from other replicas.
+ */
+export class RecommendationEngine implements Recommender {
+  readonly name = 'engine';
+  private table: ItemTable;
+  private prior: PopularityPrior;
+  private readonly users: UserStateStore;
+  private readonly learner: OnlineLearner;
+  private readonly batchBuilder: FeatureBatchBuilder;
+  private readonly weighting: HistoryWeighting;
+
+  private constructor(
+    private runner: ModelRunner,
+    private scoringGeometry: LinearScoring,
+    readonly options: RecommendationEngineOptions,
+  ) {
+    this.table = RecommendationEngine.seedTable(runner, options.seed);
+    this.prior = new PopularityPrior({ halfLifeMs: options.popularityHalfLifeMs });
+    this.users = new UserStateStore(
+      { historyLength: options.historyLength, maxSeenItems: options.maxSeenItemsPerUser },
+      options.maxUsers,
+    );
+    this.learner = new OnlineLearner(options.learner, scoringGeometry);
+    this.batchBuilder = new FeatureBatchBuilder(options.historyLength);
+    this.weighting = {
+      recencyDecay: options.recencyDecay,
+      eventTypeWeights: options.eventTypeWeights,
+    };
+  }
+
+  /** Probes the model's scoring geometry (one inference call), then seeds the table from it. */
+  static async create(
+    runner: ModelRunner,
+    overrides: Parameters<typeof resolveEngineOptions>[0] = {},
+  ): Promise<RecommendationEngine> {
+    const options = resolveEngineOptions(overrides);
+    return new RecommendationEngine(runner, await probeLinearScoring(runner), options);
+  }
+
+  get modelVersion(): string {
+    return `${this.runner.manifest.name}/${this.runner.manifest.version}`;
+  }
+
+  get scoring(): LinearScoring {
+    return this.scoringGeometry;
+  }
+
+  get itemCount(): number {
+    return this.table.size;
+  }
+
+  /**
+   * Switches to another model: the table is re-seeded from its base embeddings (online rows of
+   * the old model live in another space), popularity carries over by item id, user histories are
+   * kept (they hold item ids) and long-term vectors restart.
+   */
+  async activateModel(runner: ModelRunner): Promise<void> {
+    const scoring = await probeLinearScoring(runner);
+    const oldTable = this.table;
+    const table = RecommendationEngine.seedTable(runner, this.options.seed);
+    for (let row = 0; row < oldTable.size; row++) {
+      const category = oldTable.categoryAt(row);
+      if (category !== undefined) table.setCategory(oldTable.itemIdAt(row), category);
+    }
+    this.prior = this.prior.remap(
+      (oldRow) => table.rowOf(oldTable.itemIdAt(oldRow)),
+      this.options.popularityHalfLifeMs,
+    );
+    this.users.forEach((state) => state.resetEmbedding());
+    this.learner.reset(scoring);
+    this.table = table;
+    this.runner = runner;
+    this.scoringGeometry = scoring;
+  }
+
+  async recommend(
+    requests: readonly RecommendationRequest[],
+    options: RecommendationOptions,
+  ): Promise<RecommendedItem[][]> {
+    const answers: RecommendedItem[][] = [];
+    for (let start = 0; start < requests.length; start += this.options.maxBatchSize) {
+      const chunk = requests.slice(start, start + this.options.maxBatchSize);
+      answers.push(...(await this.recommendChunk(chunk, options)));
+    }
+    return answers;
+  }
+
+  observe(events: readonly Interaction[]): ObserveResult {
+    const changedRows = new Set<number>();
+    for (const event of events) this.observeOne(event, changedRows);
+    return { changedItemIds: [...changedRows].map((row) => this.table.itemIdAt(row)) };
+  }
+
+  /** The current rows of items (e.g. those an `observe` changed), ready to replicate. */
+  exportRows(itemIds: readonly string[]): ItemRowUpdate[] {
+    return itemIds.map((itemId) => this.table.exportRow(itemId));
+  }
+
+  /** Applies a row learned by another replica; stale versions are ignored. */
+  applyRow(update: ItemRowUpdate): boolean {
+    return this.table.applyRow(update);
+  }
+
+  setItemCategory(itemId: string, category: string): void {
+    this.table.addItem(itemId, { category });
+    this.table.setCategory(itemId, category);
+  }
+
+  private observeOne(event: Interaction, changedRows: Set<number>): void {
+    const user = this.users.getOrCreate(event.userId);
+    const typeWeight = this.options.eventTypeWeights[event.type];
+    let row = this.table.rowOf(event.itemId);
+    if (row === undefined) {
+      const recent = user.history.slice(-this.options.historyLength).map((entry) => entry.itemId);
+      row = this.table.addItem(event.itemId, {
+        coOccurringItemIds: recent,
+        category: event.category,
+      });
+      changedRows.add(row);
+    } else if (event.category !== undefined) {
+      this.table.setCategory(event.itemId, event.category);
+    }
+    // Staying on the same item is not a transition (the trainer collapses these repeats too).
+    const isTransition = typeWeight > 0 && user.lastItemId !== event.itemId;
+    if (isTransition) {
+      const history = resolveHistory(
+        user.history,
+        this.table,
+        this.weighting,
+        this.options.historyLength,
+      );
+      for (const changed of this.learner.learnTransition(this.table, history, row)) {
+        changedRows.add(changed);
+      }
+    }
+    this.prior.add(row, 1, event.timestamp);
+    this.learner.recordTraffic(row);
+    user.record(
+      { itemId: event.itemId, type: event.type, timestamp: event.timestamp },
+      isTransition,
+    );
+    if (typeWeight > 0) user.blendLongTerm(this.table.row(row), this.options.longTermRate);
+  }
+
+  private async recommendChunk(
+    requests: readonly RecommendationRequest[],
+    options: RecommendationOptions,
+  ): Promise<RecommendedItem[][]> {
+    const answers: RecommendedItem[][] = requests.map(() => []);
+    const warm: { position: number; row: BatchRow }[] = [];
+    requests.forEach((request, position) => {
+      const state = this.users.get(request.userId);
+      const row = this.batchRow(state, options);
+      if (row.history.rows.length > 0) warm.push({ position, row });
+      else answers[position] = this.trending(row, options);
+    });
+    if (warm.length === 0) return answers;
+
+    const itemCount = this.table.size;
+    const batch = this.batchBuilder.build(
+      warm.map((entry) => entry.row),
+      this.table,
+      this.prior.priorVector(itemCount),
+    );
+    const scored = await this.runner.run(batch);
+    warm.forEach((entry, b) => {
+      const maskOffset = b * itemCount;
+      const picked = selectForRow(
+        scored,
+        b,
+        options.k,
+        itemCount,
+        (row) => batch.excludeMask[maskOffset + row] === 1,
+      );
+      answers[entry.position] = picked.map(({ index, score }) => ({
+        itemId: this.table.itemIdAt(index),
+        score,
+      }));
+    });
+    return answers;
+  }
+
+  private batchRow(state: UserState | undefined, options: RecommendationOptions): BatchRow {
+    const excludedRows: number[] = [];
+    const exclude = (itemId: string): void => {
+      const row = this.table.rowOf(itemId);
+      if (row !== undefined) excludedRows.push(row);
+    };
+    if (options.excludeSeen && state) state.seen.forEach(exclude);
+    options.unavailable?.forEach(exclude);
+    const history = state
+      ? resolveHistory(state.history, this.table, this.weighting, this.options.historyLength)
+      : { rows: [], weights: [] };
+    return {
+      history,
+      userEmbedding: state?.longTermEmbedding,
+      excludedRows,
+      category: options.category,
+    };
+  }
+
+  /** No usable history: the decayed-popularity fallback, with the same exclusions. */
+  private trending(row: BatchRow, options: RecommendationOptions): RecommendedItem[] {
+    const excluded = new Set(row.excludedRows);
+    const rows = this.prior.trending(
+      options.k,
+      this.table.size,
+      (item) =>
+        excluded.has(item) ||
+        (options.category !== undefined && this.table.categoryAt(item) !== options.category),
+    );
+    return rows.map((item) => ({ itemId: this.table.itemIdAt(item), score: this.prior.countOf(item) }));
+  }
+
+  private static seedTable(runner: ModelRunner, seed: number): ItemTable {
+    return ItemTable.fromModel(
+      runner.vocabulary,
+      runner.baseEmbeddings,
+      runner.manifest.embeddingDimension,
+      seed,
+    );
+  }
+}

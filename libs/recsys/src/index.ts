@@ -1,0 +1,28 @@
+export * from './domain/interaction';
+export { SeededRandom } from './domain/seeded-random';
+export { ItemTable, type ItemRowUpdate, type NewItemHints } from './table/item-table';
+export { PopularityPrior, type PopularityPriorOptions } from './table/popularity-prior';
+export { UserState, UserStateStore, type HistoryEntry, type UserStateLimits } from './users/user-state';
+export {
+  identityScoring,
+  probeLinearScoring,
+  type LinearScoring,
+} from './learning/linear-scoring';
+export { OnlineLearner, type OnlineLearnerOptions } from './learning/online-learner';
+export {
+  DEFAULT_ENGINE_OPTIONS,
+  resolveEngineOptions,
+  type RecommendationEngineOptions,
+} from './engine/engine-options';
+export { RecommendationEngine, type ObserveResult } from './engine/recommendation-engine';
+export { selectTopK, type ScoredIndex } from './engine/top-k';
+export { MostPopularRecommender, RecentPopularRecommender } from './baselines/popularity.baselines';
+export { ItemKnnRecommender } from './baselines/item-knn.baseline';
+export {
+  runPrequential,
+  type PrequentialOptions,
+  type PrequentialReport,
+  type RecommenderResult,
+} from './eval/prequential-evaluator';
+export { formatReportTable, liftOverBestBaseline } from './eval/report-table';
+export { renderHtmlReport } from './eval/report-html';
