@@ -3,6 +3,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { type KairosConfig, loadConfig } from '@kairos/config';
 import { Topic, TOPIC_SPECS } from '@kairos/contracts';
 import {
+  ConsumerLagMonitor,
   createKafka,
   type InboundBatch,
   KafkaBatchContext,
@@ -14,6 +15,8 @@ import {
 } from '@kairos/messaging';
 import { createKairosApp } from '@kairos/platform';
 import { type Admin, ConfigResourceTypes } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { metricValue } from '../support/metrics';
 import { describeWithInfra, eventually, requireEnv, uniqueTestPrefix } from '../support/infra';
 
 interface Received {
@@ -194,5 +197,46 @@ describeWithInfra('messaging against the real Kafka broker', ['kafka'], () => {
       { what: 'the group offset to reach the end of the partition' },
     );
     expect(committed).toBe(end?.offset);
+  });
+
+  it('reports consumer lag per partition as end offset minus the committed offset', async () => {
+    await app.get(KafkaPublisher).publish(
+      Topic.Events,
+      ['lag-a', 'lag-b', 'lag-c'].map((key) => ({ key, value: { userId: key, seq: 0 } })),
+    );
+    const topic = physicalTopic(prefix, Topic.Events);
+    const ends = await admin.fetchTopicOffsets(topic);
+    const registry = new Registry();
+    const monitorOf = (groupId: string, metrics = new Registry()) =>
+      new ConsumerLagMonitor(
+        app.get(TopicAdminService),
+        { groupId, topics: [Topic.Events] },
+        metrics,
+        config,
+      );
+
+    // A group that never committed: everything in the log is lag, partition by partition.
+    const idle = await monitorOf('never-consumed', registry).refresh();
+    for (const end of ends) {
+      const expected = Number(end.high) - Number(end.low);
+      expect(idle.get(`events/${end.partition}`)).toBe(expected);
+      const exposed = metricValue(await registry.metrics(), 'kairos_consumer_lag', {
+        group: 'never-consumed',
+        partition: String(end.partition),
+      });
+      expect(exposed).toBe(expected);
+    }
+    expect([...idle.values()].reduce((sum, lag) => sum + lag, 0)).toBeGreaterThan(0);
+
+    // The probe group has consumed and committed everything: no lag anywhere.
+    const probe = monitorOf('probe');
+    const caughtUp = await eventually(
+      async () => {
+        const lags = await probe.refresh();
+        return [...lags.values()].every((lag) => lag === 0) ? lags : undefined;
+      },
+      { what: 'the probe group to commit everything', timeoutMs: 20_000 },
+    );
+    expect(caughtUp.size).toBe(ends.length);
   });
 });

@@ -24,6 +24,15 @@ interface StoredProfile {
   state: { profile: { totalEvents: number; totalsByType: Record<string, number> } };
 }
 
+export interface StoredSession {
+  _id: string;
+  userId: string;
+  startedAt: number;
+  lastEventAt: number;
+  closed: boolean;
+  eventCount: number;
+}
+
 /**
  * A private world for one feature-service test: its own topic prefix (and so consumer group)
  * and its own database, a producer that writes like ingest does, and ways to read the outcome.
@@ -125,6 +134,15 @@ export class FeatureHarness {
         { total: doc.state.profile.totalEvents, byType: doc.state.profile.totalsByType },
       ]),
     );
+  }
+
+  /** A user's documents in `sessions`, oldest first. */
+  storedSessions(userId: string): Promise<StoredSession[]> {
+    return this.connection
+      .collection<StoredSession>('sessions')
+      .find({ userId })
+      .sort({ startedAt: 1 })
+      .toArray();
   }
 
   lag(): Promise<number> {
