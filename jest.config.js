@@ -20,7 +20,15 @@ const libs = [
 const moduleNameMapper = Object.fromEntries(
   libs.map((lib) => [`^@kairos/${lib}$`, `<rootDir>/libs/${lib}/src`]),
 );
-const shared = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node' };
+// onnxruntime-node's native results must pass its own typed-array checks inside jest's realm.
+const setupFiles = ['<rootDir>/test/support/node-realm-typed-arrays.ts'];
+const shared = {
+  rootDir: __dirname,
+  transform,
+  moduleNameMapper,
+  setupFiles,
+  testEnvironment: 'node',
+};
 
 module.exports = {
   projects: [

@@ -2,7 +2,12 @@
 
 export class UsageError extends Error {}
 
-export function integerOption(value: string | undefined, flag: string, fallback: number, min = 1): number {
+export function integerOption(
+  value: string | undefined,
+  flag: string,
+  fallback: number,
+  min = 1,
+): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < min) {
@@ -21,14 +26,16 @@ export function numberOption(value: string | undefined, flag: string, fallback: 
 }
 
 /** Runs a CLI's main, printing usage errors without a stack trace and exiting non-zero. */
-export function runCli(main: () => Promise<void>, usage: string): void {
-  main().catch((error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`error: ${error.message}\n\n${usage}`);
-      process.exitCode = 2;
-      return;
-    }
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  });
+export function runCli(main: () => Promise<void> | void, usage: string): void {
+  Promise.resolve()
+    .then(main)
+    .catch((error: unknown) => {
+      if (error instanceof UsageError) {
+        process.stderr.write(`error: ${error.message}\n\n${usage}`);
+        process.exitCode = 2;
+        return;
+      }
+      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    });
 }

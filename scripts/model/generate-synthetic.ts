@@ -26,7 +26,7 @@ preferred categories, sessions split by 30-minute inactivity gaps.
 /** Lines are gathered into chunks of about this size before each write. */
 const WRITE_CHUNK_CHARS = 1 << 20;
 
-async function main(): Promise<void> {
+function main(): void {
   const { values } = parseArgs({
     options: {
       out: { type: 'string' },
@@ -64,7 +64,10 @@ async function main(): Promise<void> {
   const data = generateSyntheticData(options);
   if (values.catalog !== undefined) {
     mkdirSync(dirname(values.catalog), { recursive: true });
-    writeFileSync(values.catalog, data.catalog.items.map((item) => `${JSON.stringify(item)}\n`).join(''));
+    writeFileSync(
+      values.catalog,
+      data.catalog.items.map((item) => `${JSON.stringify(item)}\n`).join(''),
+    );
     process.stderr.write(`wrote ${data.catalog.items.length} items to ${values.catalog}\n`);
   }
 

@@ -63,12 +63,18 @@ async function main(): Promise<void> {
     throw new UsageError('--input, --format and --out are required');
   }
   if (!isInteractionFormat(format)) {
-    throw new UsageError(`--format must be one of ${INTERACTION_FORMATS.join(', ')}, got "${format}"`);
+    throw new UsageError(
+      `--format must be one of ${INTERACTION_FORMATS.join(', ')}, got "${format}"`,
+    );
   }
   if (values.created !== undefined && Number.isNaN(Date.parse(values.created))) {
     throw new UsageError(`--created must be an ISO-8601 date-time, got "${values.created}"`);
   }
-  const recencyDecay = numberOption(values['recency-decay'], 'recency-decay', defaults.recencyDecay);
+  const recencyDecay = numberOption(
+    values['recency-decay'],
+    'recency-decay',
+    defaults.recencyDecay,
+  );
   if (recencyDecay > 1) throw new UsageError('--recency-decay must be at most 1');
   const hyperParameters = {
     seed: integerOption(values.seed, 'seed', defaults.seed, 0),
@@ -86,7 +92,11 @@ async function main(): Promise<void> {
   const interactions = await readInteractions(input, format);
   process.stderr.write(`read ${interactions.length} interactions\n`);
   const bar = new ProgressBar('training');
-  const model = trainModel({ interactions, ...hyperParameters, onProgress: (done, total) => bar.update(done, total) });
+  const model = trainModel({
+    interactions,
+    ...hyperParameters,
+    onProgress: (done, total) => bar.update(done, total),
+  });
   bar.finish();
   const manifest = writeModelVersion({
     directory: out,

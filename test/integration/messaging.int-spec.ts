@@ -131,6 +131,7 @@ describeWithInfra('messaging against the real Kafka broker', ['kafka'], () => {
       items: 'compact',
       'item-embeddings': 'compact',
       'events.dlq': 'delete',
+      'session-features.dlq': 'delete',
     });
   });
 

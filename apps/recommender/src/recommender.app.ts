@@ -1,12 +1,57 @@
 import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { Topic } from '@kairos/contracts';
 import { HealthModule } from '@kairos/health';
-import { KafkaReadiness, MessagingModule } from '@kairos/messaging';
+import {
+  ConsumerLagMonitor,
+  KafkaReadiness,
+  LAG_MONITOR_TARGET,
+  MessagingModule,
+} from '@kairos/messaging';
 import { type AppDefinition } from '@kairos/platform';
 import { MongoReadiness, StorageModule } from '@kairos/storage';
+import { CatalogService } from './catalog/catalog.service';
+import { ItemsController } from './catalog/items.controller';
+import { EmbeddingReplicationService } from './embeddings/embedding-replication.service';
+import { EngineService } from './engine/engine.service';
+import { RecommendationUpdateService } from './features/recommendation-update.service';
+import { SessionFeaturesConsumer } from './features/session-features.consumer';
+import { ModelsModule } from './models/models.module';
+import { RecommendationQueryService } from './recommendations/recommendation-query.service';
+import {
+  RecommendationDocument,
+  RecommendationSchema,
+} from './recommendations/recommendation.schema';
+import { RecommendationStore } from './recommendations/recommendation.store';
+import { RecommendationsController } from './recommendations/recommendations.controller';
+import { RecommenderMetrics } from './recommender.metrics';
 
 /** Runs ONNX inference on session features, learns item embeddings online, serves recommendations. */
 @Module({
-  imports: [MessagingModule, StorageModule, HealthModule.forRoot([KafkaReadiness, MongoReadiness])],
+  imports: [
+    MessagingModule,
+    StorageModule,
+    MongooseModule.forFeature([
+      { name: RecommendationDocument.name, schema: RecommendationSchema },
+    ]),
+    HealthModule.forRoot([KafkaReadiness, MongoReadiness]),
+    ModelsModule,
+  ],
+  controllers: [SessionFeaturesConsumer, RecommendationsController, ItemsController],
+  providers: [
+    EngineService,
+    CatalogService,
+    EmbeddingReplicationService,
+    RecommendationUpdateService,
+    RecommendationQueryService,
+    RecommendationStore,
+    RecommenderMetrics,
+    ConsumerLagMonitor,
+    {
+      provide: LAG_MONITOR_TARGET,
+      useValue: { groupId: 'recommender', topics: [Topic.SessionFeatures] },
+    },
+  ],
 })
 export class RecommenderModule {}
 

@@ -94,6 +94,33 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
     meaning:
       'Archived sessions older than this are purged (TTL index where honoured, plus a sweeper every minute).',
   },
+  MODEL_DIR: {
+    default: '`./models`',
+    meaning:
+      'Drop-in model directory watched by the recommender (`<name>/<version>/`, see models/README.md).',
+  },
+  MODEL_POLL_INTERVAL_MS: {
+    default: '2000',
+    meaning: 'How often the recommender looks for new or completed model versions.',
+  },
+  MODEL_SMOKE_TIMEOUT_MS: {
+    default: '5000',
+    meaning: 'Time budget of the smoke inference a model version must pass before it may serve.',
+  },
+  MODEL_MAX_ITEMS: {
+    default: '5000000',
+    meaning:
+      'Largest model vocabulary accepted; bigger manifests are refused before anything is read.',
+  },
+  MODEL_MAX_DIMENSION: {
+    default: '1024',
+    meaning:
+      'Largest embedding dimension accepted; bigger manifests are refused before anything is read.',
+  },
+  MODEL_INTRA_OP_THREADS: {
+    default: '0 (one per core)',
+    meaning: 'onnxruntime threads per inference.',
+  },
   MONGODB_URI: {
     default: '(required by feature and recommender)',
     meaning: 'MongoDB connection string, database name included.',

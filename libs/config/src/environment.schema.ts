@@ -91,6 +91,23 @@ export class EnvironmentSchema {
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(3_600_000) SESSION_RETENTION_MS?: number;
 
+  @IsOptional() @IsString() @MaxLength(4096) MODEL_DIR?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  MODEL_POLL_INTERVAL_MS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(600_000) MODEL_SMOKE_TIMEOUT_MS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000_000) MODEL_MAX_ITEMS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(65_536) MODEL_MAX_DIMENSION?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(256) MODEL_INTRA_OP_THREADS?: number;
+
   @IsOptional()
   @Matches(/^mongodb(\+srv)?:\/\/\S+$/, {
     message: 'MONGODB_URI must be a mongodb:// or mongodb+srv:// connection string',

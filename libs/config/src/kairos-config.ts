@@ -44,6 +44,17 @@ export interface MongoConfig {
   readonly uri: string;
 }
 
+export interface ModelConfig {
+  /** Absolute path of the drop-in model directory. */
+  readonly modelDir: string;
+  readonly pollIntervalMs: number;
+  readonly smokeTimeoutMs: number;
+  readonly maxItems: number;
+  readonly maxDimension: number;
+  /** 0 = onnxruntime's default (one thread per core). */
+  readonly intraOpNumThreads: number;
+}
+
 /** The typed, validated configuration of one app; built once at boot by loadConfig. */
 export interface KairosConfig {
   readonly app: AppName;
@@ -57,6 +68,7 @@ export interface KairosConfig {
   readonly sessions: SessionConfig;
   /** Null for apps that do not use MongoDB (ingest). */
   readonly mongo: MongoConfig | null;
+  readonly models: ModelConfig;
 }
 
 export const KAIROS_CONFIG = Symbol('KAIROS_CONFIG');

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { type ApiKeyConfig, parseApiKeys } from './api-keys';
@@ -107,6 +108,14 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
       retentionMs: parsed.SESSION_RETENTION_MS ?? 30 * 24 * 3_600_000,
     },
     mongo: parsed.MONGODB_URI === undefined ? null : { uri: parsed.MONGODB_URI },
+    models: {
+      modelDir: resolve(parsed.MODEL_DIR ?? 'models'),
+      pollIntervalMs: parsed.MODEL_POLL_INTERVAL_MS ?? 2_000,
+      smokeTimeoutMs: parsed.MODEL_SMOKE_TIMEOUT_MS ?? 5_000,
+      maxItems: parsed.MODEL_MAX_ITEMS ?? 5_000_000,
+      maxDimension: parsed.MODEL_MAX_DIMENSION ?? 1_024,
+      intraOpNumThreads: parsed.MODEL_INTRA_OP_THREADS ?? 0,
+    },
   };
 }
 

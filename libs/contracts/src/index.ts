@@ -10,3 +10,4 @@ export * from './catalog/item.message';
 export * from './validation/flat-map.validator';
 export * from './validation/validate-dto';
 export * from './features/session-features.message';
+export * from './features/session-features.record';

@@ -8,6 +8,7 @@ export const Topic = {
   Items: 'items',
   ItemEmbeddings: 'item-embeddings',
   EventsDlq: 'events.dlq',
+  SessionFeaturesDlq: 'session-features.dlq',
 } as const;
 
 export type TopicName = (typeof Topic)[keyof typeof Topic];
@@ -27,6 +28,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   { name: Topic.Items, compacted: true },
   { name: Topic.ItemEmbeddings, compacted: true },
   { name: Topic.EventsDlq, compacted: false },
+  { name: Topic.SessionFeaturesDlq, compacted: false },
 ];
 
 export function isTopicName(value: string): value is TopicName {

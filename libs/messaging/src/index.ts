@@ -23,3 +23,4 @@ export {
   LAG_MONITOR_TARGET,
   type LagMonitorTarget,
 } from './kafka/consumer-lag.monitor';
+export { BroadcastConsumer, type BroadcastHandler } from './kafka/broadcast.consumer';

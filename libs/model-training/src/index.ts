@@ -10,7 +10,11 @@ export {
 export { readInteractions, streamInteractions } from './readers/read-interactions';
 export { SeededRandom, WeightedSampler } from './random/seeded-random';
 export { buildItemSequences, computeItemPrior, type ItemSequences } from './training/sequences';
-export { splitLastTransitions, type HeldOutTransition, type HoldoutSplit } from './training/holdout';
+export {
+  splitLastTransitions,
+  type HeldOutTransition,
+  type HoldoutSplit,
+} from './training/holdout';
 export {
   EXCLUDED_PENALTY,
   POOLING_EPSILON,

@@ -2,12 +2,13 @@ export * from './domain/interaction';
 export { SeededRandom } from './domain/seeded-random';
 export { ItemTable, type ItemRowUpdate, type NewItemHints } from './table/item-table';
 export { PopularityPrior, type PopularityPriorOptions } from './table/popularity-prior';
-export { UserState, UserStateStore, type HistoryEntry, type UserStateLimits } from './users/user-state';
 export {
-  identityScoring,
-  probeLinearScoring,
-  type LinearScoring,
-} from './learning/linear-scoring';
+  UserState,
+  UserStateStore,
+  type HistoryEntry,
+  type UserStateLimits,
+} from './users/user-state';
+export { identityScoring, probeLinearScoring, type LinearScoring } from './learning/linear-scoring';
 export { OnlineLearner, type OnlineLearnerOptions } from './learning/online-learner';
 export {
   DEFAULT_ENGINE_OPTIONS,

@@ -10,6 +10,8 @@ export enum ErrorCode {
   RateLimited = 'rate_limited',
   BrokerUnavailable = 'broker_unavailable',
   Overloaded = 'overloaded',
+  /** The model version exists but may not serve (rejected, pending, or failed re-validation). */
+  ModelNotActivatable = 'model_not_activatable',
   Internal = 'internal_error',
 }
 
@@ -31,6 +33,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 415;
     case ErrorCode.RateLimited:
       return 429;
+    case ErrorCode.ModelNotActivatable:
+      return 409;
     case ErrorCode.BrokerUnavailable:
     case ErrorCode.Overloaded:
       return 503;

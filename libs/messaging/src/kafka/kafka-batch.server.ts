@@ -157,7 +157,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   }
 }
 
-function toInboundBatch(topic: string, batch: Batch): InboundBatch {
+export function toInboundBatch(topic: string, batch: Batch): InboundBatch {
   return {
     topic,
     partition: batch.partition,

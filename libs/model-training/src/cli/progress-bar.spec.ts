@@ -26,8 +26,8 @@ describe('ProgressBar', () => {
     bar.update(4, 4);
     bar.finish();
     expect(writes).toEqual([
-      expect.stringMatching(/^\rgen \[#{8}\.{22}\]  25% 1\/4/),
-      expect.stringMatching(/^\rgen \[#{30}\] 100% 4\/4 1\.0s/),
+      expect.stringMatching(/^\rgen \[#{8}\.{22}\] {2}25% 1\/4/),
+      expect.stringMatching(/^\rgen \[#{30}\]\s100% 4\/4 1\.0s/),
       '\n',
     ]);
   });

@@ -6,6 +6,7 @@ export function float32LittleEndian(values: ArrayLike<number>): Buffer {
 }
 
 export function readFloat32LittleEndian(bytes: Buffer): Float32Array {
-  if (bytes.length % 4 !== 0) throw new Error(`float32 file length ${bytes.length} is not a multiple of 4`);
+  if (bytes.length % 4 !== 0)
+    throw new Error(`float32 file length ${bytes.length} is not a multiple of 4`);
   return Float32Array.from({ length: bytes.length / 4 }, (_, i) => bytes.readFloatLE(i * 4));
 }

@@ -10,7 +10,13 @@ import { readFloat32LittleEndian } from './float32-file';
 import { ModelVersionExistsError, writeModelVersion } from './write-model-version';
 
 const interactions: Interaction[] = [
-  ...generateSyntheticData({ events: 4_000, users: 150, items: 120, clusters: 6, seed: 3 }).events(),
+  ...generateSyntheticData({
+    events: 4_000,
+    users: 150,
+    items: 120,
+    clusters: 6,
+    seed: 3,
+  }).events(),
 ];
 const HYPER = { dimension: 8, epochs: 2 };
 
@@ -18,7 +24,9 @@ function digests(directory: string): Record<string, string> {
   return Object.fromEntries(
     readdirSync(directory).map((file) => [
       file,
-      createHash('sha256').update(readFileSync(join(directory, file))).digest('hex'),
+      createHash('sha256')
+        .update(readFileSync(join(directory, file)))
+        .digest('hex'),
     ]),
   );
 }
@@ -39,9 +47,16 @@ describe('writeModelVersion', () => {
   it('writes a manifest whose files entries match the bytes on disk', () => {
     const manifest = train(1, 'x');
     const directory = join(root, 'x', 'demo', '1');
-    expect(manifest).toMatchObject({ name: 'demo', version: '1', embeddingDimension: 8, topK: 100 });
+    expect(manifest).toMatchObject({
+      name: 'demo',
+      version: '1',
+      embeddingDimension: 8,
+      topK: 100,
+    });
     expect(manifest.created).toBe(new Date(interactions.at(-1)!.timestamp).toISOString());
-    const onDisk = JSON.parse(readFileSync(join(directory, 'manifest.json'), 'utf8')) as ModelManifest;
+    const onDisk = JSON.parse(
+      readFileSync(join(directory, 'manifest.json'), 'utf8'),
+    ) as ModelManifest;
     expect(onDisk).toEqual(manifest);
     const fileDigests = digests(directory);
     for (const [file, described] of Object.entries(manifest.files)) {
@@ -50,7 +65,9 @@ describe('writeModelVersion', () => {
     }
     const vocabulary = readFileSync(join(directory, 'items.txt'), 'utf8').trimEnd().split('\n');
     expect(vocabulary).toHaveLength(manifest.vocabulary.size);
-    const embeddings = readFloat32LittleEndian(readFileSync(join(directory, 'item_embeddings.f32')));
+    const embeddings = readFloat32LittleEndian(
+      readFileSync(join(directory, 'item_embeddings.f32')),
+    );
     expect(embeddings).toHaveLength(manifest.vocabulary.size * 8);
     // No staging directory is left beside the version.
     expect(readdirSync(join(root, 'x', 'demo'))).toEqual(['1']);
@@ -74,7 +91,9 @@ describe('writeModelVersion', () => {
     const directory = join(root, 'x', 'demo', '1');
     const second = writeModelVersion({ directory, model, force: true });
     expect(second.files['model.onnx']?.sha256).not.toBe(first.files['model.onnx']?.sha256);
-    const onDisk = JSON.parse(readFileSync(join(directory, 'manifest.json'), 'utf8')) as ModelManifest;
+    const onDisk = JSON.parse(
+      readFileSync(join(directory, 'manifest.json'), 'utf8'),
+    ) as ModelManifest;
     expect(onDisk).toEqual(second);
     expect(readdirSync(join(root, 'x', 'demo'))).toEqual(['1']);
   });

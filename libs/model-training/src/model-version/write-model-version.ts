@@ -93,7 +93,8 @@ export function writeModelVersion(options: WriteModelVersionOptions): ModelManif
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);
   try {
-    for (const [file, content] of Object.entries(contents)) writeFileSync(join(staging, file), content);
+    for (const [file, content] of Object.entries(contents))
+      writeFileSync(join(staging, file), content);
     writeFileSync(join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     replaceDirectory(staging, directory);
   } catch (error) {

@@ -1,12 +1,13 @@
 import { SeededRandom } from '../random/seeded-random';
 import { scoreHistory, type ScoringParameters } from '../training/pooled-scoring';
-import { useNodeRealmTypedArrays } from './node-realm-typed-arrays';
 import { encodeRecommenderGraph } from './recommender-graph';
 
-useNodeRealmTypedArrays();
-// Loaded after the realm fix (see useNodeRealmTypedArrays) so its type checks see those arrays.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { InferenceSession, Tensor } = require('onnxruntime-node') as typeof import('onnxruntime-node');
+// Loaded in beforeAll, after the realm fix (test/support/node-realm-typed-arrays.ts), so its type checks
+// see the same typed arrays as the native outputs.
+let ort: typeof import('onnxruntime-node');
+beforeAll(async () => {
+  ort = await import('onnxruntime-node');
+});
 
 interface Batch {
   history: number[];
@@ -25,17 +26,21 @@ function randomBatch(random: SeededRandom, B: number, L: number, N: number): Bat
   };
 }
 
-async function runGraph(params: ScoringParameters, topK: number, batch: Batch, B: number, L: number) {
-  const session = await InferenceSession.create(
-    encodeRecommenderGraph({ ...params, topK }),
-  );
+async function runGraph(
+  params: ScoringParameters,
+  topK: number,
+  batch: Batch,
+  B: number,
+  L: number,
+) {
+  const session = await ort.InferenceSession.create(encodeRecommenderGraph({ ...params, topK }));
   const N = batch.prior.length;
   const outputs = await session.run({
-    history: new Tensor('int64', BigInt64Array.from(batch.history, BigInt), [B, L]),
-    history_weights: new Tensor('float32', batch.weights, [B, L]),
-    item_embeddings: new Tensor('float32', params.itemEmbeddings, [N, params.dimension]),
-    item_prior: new Tensor('float32', batch.prior, [N]),
-    exclude_mask: new Tensor('float32', batch.mask, [B, N]),
+    history: new ort.Tensor('int64', BigInt64Array.from(batch.history, BigInt), [B, L]),
+    history_weights: new ort.Tensor('float32', batch.weights, [B, L]),
+    item_embeddings: new ort.Tensor('float32', params.itemEmbeddings, [N, params.dimension]),
+    item_prior: new ort.Tensor('float32', batch.prior, [N]),
+    exclude_mask: new ort.Tensor('float32', batch.mask, [B, N]),
   });
   await session.release();
   return outputs;
@@ -76,8 +81,12 @@ describe('recommender ONNX graph (onnxruntime-node)', () => {
       }
       const rowScores = Array.from(scores.subarray(b * N, (b + 1) * N));
       const bestFirst = [...rowScores].sort((x, y) => y - x).slice(0, topK);
-      const topScores = Array.from((outputs.top_scores!.data as Float32Array).subarray(b * topK, (b + 1) * topK));
-      const topIndices = Array.from((outputs.top_indices!.data as BigInt64Array).subarray(b * topK, (b + 1) * topK));
+      const topScores = Array.from(
+        (outputs.top_scores!.data as Float32Array).subarray(b * topK, (b + 1) * topK),
+      );
+      const topIndices = Array.from(
+        (outputs.top_indices!.data as BigInt64Array).subarray(b * topK, (b + 1) * topK),
+      );
       expect(topScores).toEqual(bestFirst);
       topIndices.forEach((index, k) => expect(rowScores[Number(index)]).toBe(topScores[k]));
       // Excluded items never make the top list when enough others exist.

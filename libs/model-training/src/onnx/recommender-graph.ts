@@ -41,7 +41,8 @@ export function buildRecommenderGraph(options: RecommenderGraphOptions): onnx.Mo
   if (options.projection.length !== D * D) {
     throw new Error(`projection must hold ${D * D} values (D×D), got ${options.projection.length}`);
   }
-  if (!Number.isInteger(topK) || topK < 1) throw new Error(`topK must be a positive integer, got ${topK}`);
+  if (!Number.isInteger(topK) || topK < 1)
+    throw new Error(`topK must be a positive integer, got ${topK}`);
   const inputs = GRAPH_INPUTS;
   const nodes: onnx.INodeProto[] = [
     // Pool the history: [B,L,D] rows weighted by [B,L,1], summed over L, over the weight sum.
@@ -63,11 +64,16 @@ export function buildRecommenderGraph(options: RecommenderGraphOptions): onnx.Mo
     // K = min(topK, N): N read from the prior's shape, so TopK never asks for more than exists.
     node('Shape', [inputs.item_prior], ['item_count']),
     node('Min', ['item_count', 'top_k_limit'], ['top_k']),
-    node('TopK', [GRAPH_OUTPUTS.scores, 'top_k'], [GRAPH_OUTPUTS.top_scores, GRAPH_OUTPUTS.top_indices], {
-      axis: -1,
-      largest: 1,
-      sorted: 1,
-    }),
+    node(
+      'TopK',
+      [GRAPH_OUTPUTS.scores, 'top_k'],
+      [GRAPH_OUTPUTS.top_scores, GRAPH_OUTPUTS.top_indices],
+      {
+        axis: -1,
+        largest: 1,
+        sorted: 1,
+      },
+    ),
   ];
   const graph: onnx.IGraphProto = {
     name: 'kairos_pooled_history_recommender',

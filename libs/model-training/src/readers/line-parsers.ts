@@ -14,7 +14,8 @@ function isEventType(value: unknown): value is EventType {
 
 function requireId(value: unknown, field: string): string {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value !== 'string' || value.length === 0) throw new LineProblem(`${field} must be a non-empty string`);
+  if (typeof value !== 'string' || value.length === 0)
+    throw new LineProblem(`${field} must be a non-empty string`);
   return value;
 }
 
@@ -29,9 +30,11 @@ export function parseKairosJsonLine(line: string): Interaction | null {
   }
   if (typeof record !== 'object' || record === null) throw new LineProblem('must be a JSON object');
   const fields = record as Record<string, unknown>;
-  if (!isEventType(fields.type)) throw new LineProblem(`type must be one of ${EVENT_TYPES.join(', ')}`);
+  if (!isEventType(fields.type))
+    throw new LineProblem(`type must be one of ${EVENT_TYPES.join(', ')}`);
   const timestamp = parseEventTimestamp(fields.timestamp);
-  if (timestamp === null) throw new LineProblem('timestamp must be ISO-8601 with a zone or epoch milliseconds');
+  if (timestamp === null)
+    throw new LineProblem('timestamp must be ISO-8601 with a zone or epoch milliseconds');
   const interaction: Interaction = {
     userId: requireId(fields.userId, 'userId'),
     itemId: requireId(fields.itemId, 'itemId'),
@@ -53,7 +56,8 @@ export function parseMovieLensLine(line: string): Interaction | null {
   const value = Number(rating);
   const timestampSeconds = Number(seconds);
   if (!Number.isFinite(value)) throw new LineProblem(`rating must be a number, got "${rating}"`);
-  if (!Number.isInteger(timestampSeconds)) throw new LineProblem(`timestamp must be integer seconds, got "${seconds}"`);
+  if (!Number.isInteger(timestampSeconds))
+    throw new LineProblem(`timestamp must be integer seconds, got "${seconds}"`);
   return {
     userId: requireId(userId, 'userId'),
     itemId: requireId(movieId, 'movieId'),
@@ -71,7 +75,8 @@ export function parseSessionCsvLine(line: string): Interaction | null {
   const trimmed = line.trim();
   if (trimmed.length === 0 || trimmed.startsWith('session_id')) return null;
   const columns = trimmed.split(';');
-  if (columns.length < 5) throw new LineProblem('expected session_id;user_id;item_id;timeframe;eventdate');
+  if (columns.length < 5)
+    throw new LineProblem('expected session_id;user_id;item_id;timeframe;eventdate');
   const [sessionId, , itemId, timeframe, eventDate] = columns as [
     string,
     string,
@@ -80,8 +85,10 @@ export function parseSessionCsvLine(line: string): Interaction | null {
     string,
   ];
   const offsetMs = Number(timeframe);
-  if (!Number.isInteger(offsetMs) || offsetMs < 0) throw new LineProblem(`timeframe must be integer ms, got "${timeframe}"`);
-  if (!DAY_PATTERN.test(eventDate)) throw new LineProblem(`eventdate must be YYYY-MM-DD, got "${eventDate}"`);
+  if (!Number.isInteger(offsetMs) || offsetMs < 0)
+    throw new LineProblem(`timeframe must be integer ms, got "${timeframe}"`);
+  if (!DAY_PATTERN.test(eventDate))
+    throw new LineProblem(`eventdate must be YYYY-MM-DD, got "${eventDate}"`);
   const session = requireId(sessionId, 'session_id');
   return {
     userId: session,

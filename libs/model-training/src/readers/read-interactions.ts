@@ -4,7 +4,10 @@ import { createInterface } from 'node:readline';
 import { InteractionParseError, type Interaction, type InteractionFormat } from './interaction';
 import {
   LineProblem,
-  parseKairosJsonLine, parseMovieLensLine, parseSessionCsvLine } from './line-parsers';
+  parseKairosJsonLine,
+  parseMovieLensLine,
+  parseSessionCsvLine,
+} from './line-parsers';
 
 const LINE_PARSERS: Record<InteractionFormat, (line: string) => Interaction | null> = {
   'kairos-jsonl': parseKairosJsonLine,

@@ -35,7 +35,8 @@ export function generateSyntheticCatalog(
   clusterCount: number,
   random: SeededRandom,
 ): SyntheticCatalog {
-  if (itemCount < clusterCount) throw new Error(`need at least one item per cluster (${clusterCount})`);
+  if (itemCount < clusterCount)
+    throw new Error(`need at least one item per cluster (${clusterCount})`);
   const clusterOfItem = Int32Array.from({ length: itemCount }, (_, row) =>
     // The first `clusterCount` items seed every cluster, the rest land anywhere.
     row < clusterCount ? row : random.nextInt(clusterCount),

@@ -71,7 +71,9 @@ function* generateEvents(
     (members) => new WeightedSampler(members.map((row) => popularity[row] ?? 0)),
   );
   const chainPosition = new Int32Array(items.length);
-  clusterMembers.forEach((members) => members.forEach((row, index) => (chainPosition[row] = index)));
+  clusterMembers.forEach((members) =>
+    members.forEach((row, index) => (chainPosition[row] = index)),
+  );
   const clusterWeights = clusterMembers.map((members) =>
     members.reduce((sum, row) => sum + (popularity[row] ?? 0), 0),
   );
@@ -120,15 +122,26 @@ function* generateEvents(
     const userId = `user-${user + 1}`;
     const sessionId = `${userId}-s${++sessionsOfUser[user]!}`;
     let timestamp = Math.max(clock, (lastEventOfUser[user] ?? 0) + INACTIVITY_GAP_MS + 1);
-    const length = Math.min(MAX_SESSION_LENGTH, 1 + Math.floor(random.nextExponential(MEAN_SESSION_LENGTH - 1)));
-    let item = random.next() < 0.8 ? pickInCluster(random.pick(preferred)) : globalSampler.sample(random);
+    const length = Math.min(
+      MAX_SESSION_LENGTH,
+      1 + Math.floor(random.nextExponential(MEAN_SESSION_LENGTH - 1)),
+    );
+    let item =
+      random.next() < 0.8 ? pickInCluster(random.pick(preferred)) : globalSampler.sample(random);
     for (let step = 0; step < length && generated < options.events; step++, generated++) {
       if (step > 0) {
         item = nextItem(item, preferred);
         timestamp += 1_000 + Math.round(random.nextExponential(MEAN_DWELL_MS));
       }
       const itemId = items[item]?.itemId ?? 'item-00001';
-      buffer.push({ eventId: `syn-${generated + 1}`, userId, itemId, type: eventType(), timestamp, sessionId });
+      buffer.push({
+        eventId: `syn-${generated + 1}`,
+        userId,
+        itemId,
+        type: eventType(),
+        timestamp,
+        sessionId,
+      });
     }
     lastEventOfUser[user] = timestamp;
   }

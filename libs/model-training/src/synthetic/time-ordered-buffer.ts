@@ -54,7 +54,10 @@ export class TimeOrderedBuffer<T extends { timestamp: number }> {
     const x = this.heap[a];
     const y = this.heap[b];
     if (x === undefined || y === undefined) return false;
-    return x.value.timestamp < y.value.timestamp || (x.value.timestamp === y.value.timestamp && x.order < y.order);
+    return (
+      x.value.timestamp < y.value.timestamp ||
+      (x.value.timestamp === y.value.timestamp && x.order < y.order)
+    );
   }
 
   private swap(a: number, b: number): void {

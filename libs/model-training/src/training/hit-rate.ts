@@ -38,9 +38,13 @@ export function modelHitRates(
   const scoring: ScoringParameters = { ...params, priorWeight: 0 };
   for (const { context, target } of transitions) {
     const weights = recencyWeights(context.length, recencyDecay);
-    const base = embeddingScores(scoring, projectPooled(scoring, poolHistory(scoring, context, weights)));
+    const base = embeddingScores(
+      scoring,
+      projectPooled(scoring, poolHistory(scoring, context, weights)),
+    );
     priorWeights.forEach((priorWeight, index) => {
-      for (let n = 0; n < base.length; n++) combined[n] = (base[n] ?? 0) + priorWeight * (prior[n] ?? 0);
+      for (let n = 0; n < base.length; n++)
+        combined[n] = (base[n] ?? 0) + priorWeight * (prior[n] ?? 0);
       if (rankOf(combined, target) < k) hits[index]! += 1;
     });
   }

@@ -61,7 +61,8 @@ export function embeddingScores(params: ScoringParameters, projected: Float64Arr
   for (let n = 0; n < itemCount; n++) {
     const offset = n * dimension;
     let dot = 0;
-    for (let d = 0; d < dimension; d++) dot += (projected[d] ?? 0) * (itemEmbeddings[offset + d] ?? 0);
+    for (let d = 0; d < dimension; d++)
+      dot += (projected[d] ?? 0) * (itemEmbeddings[offset + d] ?? 0);
     scores[n] = dot;
   }
   return scores;
@@ -75,7 +76,10 @@ export function scoreHistory(
   prior: ArrayLike<number>,
   excludeMask?: ArrayLike<number>,
 ): Float64Array {
-  const scores = embeddingScores(params, projectPooled(params, poolHistory(params, history, weights)));
+  const scores = embeddingScores(
+    params,
+    projectPooled(params, poolHistory(params, history, weights)),
+  );
   for (let n = 0; n < scores.length; n++) {
     scores[n] =
       (scores[n] ?? 0) +

@@ -89,14 +89,14 @@ export function trainSkipGram(
 
       pooled.fill(0);
       for (let l = start; l < position; l++) {
-        const offset = (sequence[l] ?? 0) * D;
-        const weight = (weights[l - start] ?? 0) / weightSum;
-        for (let d = 0; d < D; d++) pooled[d]! += weight * (embeddings[offset + d] ?? 0);
+        const offset = sequence[l]! * D;
+        const weight = weights[l - start]! / weightSum;
+        for (let d = 0; d < D; d++) pooled[d]! += weight * embeddings[offset + d]!;
       }
       projected.fill(0);
       for (let i = 0; i < D; i++) {
         const value = pooled[i] ?? 0;
-        for (let j = 0; j < D; j++) projected[j]! += value * (projection[i * D + j] ?? 0);
+        for (let j = 0; j < D; j++) projected[j]! += value * projection[i * D + j]!;
       }
 
       projectedGradient.fill(0);
@@ -106,11 +106,11 @@ export function trainSkipGram(
         if (k > 0 && item === target) continue;
         const offset = item * D;
         let dot = 0;
-        for (let d = 0; d < D; d++) dot += (projected[d] ?? 0) * (embeddings[offset + d] ?? 0);
+        for (let d = 0; d < D; d++) dot += projected[d]! * embeddings[offset + d]!;
         const gradient = rate * ((k === 0 ? 1 : 0) - sigmoid(dot));
         for (let d = 0; d < D; d++) {
-          projectedGradient[d]! += gradient * (embeddings[offset + d] ?? 0);
-          embeddings[offset + d]! += gradient * (projected[d] ?? 0);
+          projectedGradient[d]! += gradient * embeddings[offset + d]!;
+          embeddings[offset + d]! += gradient * projected[d]!;
         }
       }
 
@@ -119,17 +119,17 @@ export function trainSkipGram(
       for (let i = 0; i < D; i++) {
         let sum = 0;
         const row = i * D;
-        const value = (pooled[i] ?? 0) * PROJECTION_LEARNING_RATE_SCALE;
+        const value = pooled[i]! * PROJECTION_LEARNING_RATE_SCALE;
         for (let j = 0; j < D; j++) {
-          sum += (projection[row + j] ?? 0) * (projectedGradient[j] ?? 0);
-          projection[row + j]! += value * (projectedGradient[j] ?? 0);
+          sum += projection[row + j]! * projectedGradient[j]!;
+          projection[row + j]! += value * projectedGradient[j]!;
         }
         pooledGradient[i] = sum;
       }
       for (let l = start; l < position; l++) {
-        const offset = (sequence[l] ?? 0) * D;
-        const weight = (weights[l - start] ?? 0) / weightSum;
-        for (let d = 0; d < D; d++) embeddings[offset + d]! += weight * (pooledGradient[d] ?? 0);
+        const offset = sequence[l]! * D;
+        const weight = weights[l - start]! / weightSum;
+        for (let d = 0; d < D; d++) embeddings[offset + d]! += weight * pooledGradient[d]!;
       }
       if ((step & 0x3fff) === 0) onProgress?.(step, totalSteps);
     }

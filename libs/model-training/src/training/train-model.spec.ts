@@ -17,7 +17,6 @@ describeWithSample('trainModel on the Diginetica sample', () => {
 
     const modelHitRate = model.metrics['hitRate@10'] ?? 0;
     const popularityHitRate = model.metrics['popularityHitRate@10'] ?? 0;
-    console.log(model.metrics, model.priorWeight);
     expect(model.metrics.heldOutTransitions).toBeGreaterThan(500);
     expect(modelHitRate).toBeGreaterThan(popularityHitRate);
     expect(model.itemEmbeddings.every(Number.isFinite)).toBe(true);

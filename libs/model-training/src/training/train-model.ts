@@ -51,7 +51,11 @@ export function trainModel(options: TrainModelOptions): TrainedModel {
   const hyperParameters: TrainingHyperParameters = { ...DEFAULT_HYPER_PARAMETERS, ...overrides };
   if (interactions.length === 0) throw new Error('trainModel: no interactions to train on');
   const data = buildItemSequences(interactions);
-  const split = splitLastTransitions(data.sequences, hyperParameters.contextLength, hyperParameters.seed);
+  const split = splitLastTransitions(
+    data.sequences,
+    hyperParameters.contextLength,
+    hyperParameters.seed,
+  );
   const trainingCounts = countItems(split.trainingSequences, data.vocabulary.length);
   const { itemEmbeddings, projection } = trainSkipGram(
     split.trainingSequences,

@@ -71,12 +71,7 @@ async function visibleEntries(dir: string): Promise<Dirent[]> {
       .filter((entry) => !entry.name.startsWith('.'))
       .sort((left, right) => left.name.localeCompare(right.name));
   } catch (error) {
-    if (
-      error instanceof Error &&
-      'code' in error &&
-      (error.code === 'ENOENT' || error.code === 'ENOTDIR')
-    )
-      return [];
+    if (hasCode(error, 'ENOENT') || hasCode(error, 'ENOTDIR')) return [];
     throw error;
   }
 }
@@ -88,4 +83,9 @@ async function manifestStamp(dir: string): Promise<string | null> {
   } catch {
     return null;
   }
+}
+
+/** Structural: errors from node:fs are not `instanceof Error` inside jest's sandbox. */
+function hasCode(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === code;
 }

@@ -19,7 +19,11 @@ interface Serving {
   readonly runner: LeasedRunner;
 }
 
-type ActivationListener = (event: ActivationEvent) => void;
+/**
+ * May return a promise: the previous model's runner stays usable until every listener's promise
+ * settles (an engine re-seeding its table keeps running batches on the old model meanwhile).
+ */
+type ActivationListener = (event: ActivationEvent) => unknown;
 
 /**
  * Watches MODEL_DIR and decides which model version serves. Scans, activations and rollbacks
@@ -35,6 +39,7 @@ export class ModelRegistry {
   private tail: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private scanQueued = false;
+  private stopped = false;
   private readonly listeners = new Set<ActivationListener>();
   private readonly now: () => number;
   private readonly validation: ValidationOptions;
@@ -63,6 +68,7 @@ export class ModelRegistry {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
     await this.serial(async () => {
@@ -162,6 +168,7 @@ export class ModelRegistry {
   }
 
   private async scanNow(): Promise<void> {
+    if (this.stopped) return;
     const entries = await listVersionDirectories(this.options.modelDir);
     const present = new Set(entries.map((entry) => versionKey(entry.name, entry.version)));
     for (const [key, state] of this.versions) {
@@ -266,7 +273,6 @@ export class ModelRegistry {
       previous.state.status = 'ready';
       if (cause !== 'rollback')
         this.history.push(versionKey(previous.state.name, previous.state.version));
-      void previous.runner.retire();
     }
     const event: ActivationEvent = {
       model: { ...refOf(next.state), runner: next.runner },
@@ -274,13 +280,18 @@ export class ModelRegistry {
       cause,
     };
     this.hooks.activated?.(event);
+    const switching: Array<Promise<unknown>> = [];
     for (const listener of this.listeners) {
       try {
-        listener(event);
+        const failed = (error: unknown): void => this.hooks.failed?.('activation listener', error);
+        switching.push(Promise.resolve(listener(event)).catch(failed));
       } catch (error) {
         this.hooks.failed?.('activation listener', error);
       }
     }
+    if (previous === null) return;
+    // Runs already started on the previous runner finish on it (LeasedRunner counts them).
+    void Promise.allSettled(switching).then(() => previous.runner.retire());
   }
 
   private pin(): void {

@@ -102,7 +102,8 @@ function expectTensor<T extends Float32Array | BigInt64Array>(
   arrayType: { new (length: number): T; readonly prototype: T },
   dims: readonly number[],
 ): T {
-  if (!(tensor.data instanceof arrayType)) {
+  // A tag check, not instanceof: onnxruntime's arrays may come from another realm (jest's sandbox).
+  if (Object.prototype.toString.call(tensor.data) !== `[object ${arrayType.name}]`) {
     throw new Error(`${meaning} came back as ${tensor.type}, not ${arrayType.name}`);
   }
   if (tensor.dims.length !== dims.length || tensor.dims.some((size, axis) => size !== dims[axis])) {
@@ -110,5 +111,5 @@ function expectTensor<T extends Float32Array | BigInt64Array>(
       `${meaning} came back with shape [${tensor.dims.join(', ')}], expected [${dims.join(', ')}]`,
     );
   }
-  return tensor.data;
+  return tensor.data as T;
 }

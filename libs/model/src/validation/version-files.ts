@@ -78,5 +78,5 @@ async function regularFileSize(path: string, fileName: string): Promise<number |
 }
 
 function isMissing(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && error.code === 'ENOENT';
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
 }

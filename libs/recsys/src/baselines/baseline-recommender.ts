@@ -29,7 +29,12 @@ export abstract class BaselineRecommender implements Recommender {
           !(seen?.has(itemId) ?? false) &&
           !(options.unavailable?.has(itemId) ?? false) &&
           (options.category === undefined || this.categoryOf.get(itemId) === options.category);
-        return this.rank(request.userId, this.lastItemByUser.get(request.userId), options.k, accept);
+        return this.rank(
+          request.userId,
+          this.lastItemByUser.get(request.userId),
+          options.k,
+          accept,
+        );
       }),
     );
   }

@@ -52,7 +52,7 @@ export class ItemKnnRecommender extends BaselineRecommender {
 
   private addPair(from: string, to: string): void {
     let neighbours = this.coCounts.get(from);
-    if (!neighbours) this.coCounts.set(from, (neighbours = new Map()));
+    if (!neighbours) this.coCounts.set(from, (neighbours = new Map<string, number>()));
     neighbours.set(to, (neighbours.get(to) ?? 0) + 1);
   }
 }

@@ -31,11 +31,14 @@ export const DEFAULT_ENGINE_OPTIONS: RecommendationEngineOptions = {
   longTermRate: 0.1,
   popularityHalfLifeMs: 24 * 60 * 60 * 1000,
   learner: {
+    // Tuned on the Diginetica replay (docs/evaluation.md): large enough for one observation to
+    // matter, with max-norm clipping keeping frequently updated items from becoming hubs.
     learningRate: 0.05,
     negatives: 5,
     seed: 7,
     negativePoolSize: 10_000,
     uniformNegativeShare: 0.25,
+    maxNormFactor: 2.5,
   },
   seed: 11,
 };

@@ -9,7 +9,13 @@ const baseEmbeddings = Float32Array.from([1, 0, 0.9, 0.1, 0, 1, 0.1, 0.9]);
 const t0 = Date.parse('2026-01-01T00:00:00Z');
 
 function view(userId: string, itemId: string, offsetMs: number, category?: string): Interaction {
-  return { userId, itemId, type: 'view', timestamp: t0 + offsetMs, ...(category ? { category } : {}) };
+  return {
+    userId,
+    itemId,
+    type: 'view',
+    timestamp: t0 + offsetMs,
+    ...(category ? { category } : {}),
+  };
 }
 
 function runner(overrides: Partial<ConstructorParameters<typeof InMemoryLinearRunner>[0]> = {}) {
@@ -46,10 +52,10 @@ describe('RecommendationEngine', () => {
     const engine = await RecommendationEngine.create(model, { ...frozen, maxBatchSize: 2 });
     const probeCalls = model.batches.length;
     engine.observe(['u1', 'u2', 'u3'].map((userId, i) => view(userId, 'a1', i)));
-    const answers = await engine.recommend(
-      [{ userId: 'u1' }, { userId: 'u2' }, { userId: 'u3' }],
-      { k: 1, excludeSeen: true },
-    );
+    const answers = await engine.recommend([{ userId: 'u1' }, { userId: 'u2' }, { userId: 'u3' }], {
+      k: 1,
+      excludeSeen: true,
+    });
     expect(answers.map((answer) => answer[0]?.itemId)).toEqual(['a2', 'a2', 'a2']);
     expect(model.batches.slice(probeCalls).map((batch) => batch.batchSize)).toEqual([2, 1]);
   });
@@ -104,7 +110,8 @@ describe('RecommendationEngine', () => {
     const [before] = await recommendAfterA1(engine, 'probe-before');
     expect(before).toBe('a2');
     const training: Interaction[] = [];
-    for (let i = 0; i < 30; i++) training.push(view(`t${i}`, 'a1', i * 10), view(`t${i}`, 'b1', i * 10 + 1));
+    for (let i = 0; i < 30; i++)
+      training.push(view(`t${i}`, 'a1', i * 10), view(`t${i}`, 'b1', i * 10 + 1));
     const { changedItemIds } = engine.observe(training);
     expect(changedItemIds).toEqual(expect.arrayContaining(['a1', 'b1']));
     const [after] = await recommendAfterA1(engine, 'probe-after');

@@ -117,6 +117,11 @@ export class RecommendationEngine implements Recommender {
     return { changedItemIds: [...changedRows].map((row) => this.table.itemIdAt(row)) };
   }
 
+  /** True when the engine holds history for this user (a personalised answer is possible). */
+  knowsUser(userId: string): boolean {
+    return (this.users.get(userId)?.history.length ?? 0) > 0;
+  }
+
   /** The current rows of items (e.g. those an `observe` changed), ready to replicate. */
   exportRows(itemIds: readonly string[]): ItemRowUpdate[] {
     return itemIds.map((itemId) => this.table.exportRow(itemId));
@@ -235,7 +240,10 @@ export class RecommendationEngine implements Recommender {
         excluded.has(item) ||
         (options.category !== undefined && this.table.categoryAt(item) !== options.category),
     );
-    return rows.map((item) => ({ itemId: this.table.itemIdAt(item), score: this.prior.countOf(item) }));
+    return rows.map((item) => ({
+      itemId: this.table.itemIdAt(item),
+      score: this.prior.countOf(item),
+    }));
   }
 
   private static seedTable(runner: ModelRunner, seed: number): ItemTable {

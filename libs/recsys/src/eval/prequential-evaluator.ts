@@ -7,6 +7,11 @@ export interface PrequentialOptions {
   readonly microBatchSize: number;
   /** Leave out items the user already saw, as the live recommender does. */
   readonly excludeSeen: boolean;
+  /**
+   * The first `warmupEvents` events (after dropping repeats) are learned by every recommender but
+   * not evaluated: the part of the log a model was trained on, replayed so baselines know it too.
+   */
+  readonly warmupEvents: number;
   /** Drop an event that repeats the same user's previous item (the SR-GNN protocol). */
   readonly dropConsecutiveRepeats: boolean;
   /** Evaluated steps in the moving-average HR@10 window. */
@@ -29,6 +34,7 @@ export interface RecommenderResult {
 export interface PrequentialReport {
   readonly events: number;
   readonly droppedConsecutiveRepeats: number;
+  readonly warmupEvents: number;
   readonly evaluatedSteps: number;
   /** Evaluated targets the user had already seen (unreachable when excludeSeen is on). */
   readonly revisitTargets: number;
@@ -65,7 +71,12 @@ export async function runPrequential(
     ? withoutConsecutiveRepeats(log)
     : { events: log, dropped: 0 };
   const catalog = new Set(events.map((event) => event.itemId));
-  const sampleEvery = Math.max(1, Math.floor(events.length / Math.max(1, options.plotPoints)));
+  const warmup = Math.min(options.warmupEvents, events.length);
+  // Evaluated steps are at most the events after warm-up; sample the curve over those.
+  const sampleEvery = Math.max(
+    1,
+    Math.floor((events.length - warmup) / Math.max(1, options.plotPoints)),
+  );
   const trackers: Tracker[] = recommenders.map((recommender) => ({
     recommender,
     metrics: new RankingMetrics(),
@@ -79,8 +90,22 @@ export async function runPrequential(
   const seenByUser = new Map<string, Set<string>>();
   let revisitTargets = 0;
   let evaluatedSteps = 0;
+  const noteSeen = (event: Interaction): void => {
+    knownUsers.add(event.userId);
+    let seen = seenByUser.get(event.userId);
+    if (!seen) seenByUser.set(event.userId, (seen = new Set()));
+    seen.add(event.itemId);
+  };
 
-  for (let start = 0; start < events.length; ) {
+  const warmupChunk = 10_000;
+  for (let start = 0; start < warmup; start += warmupChunk) {
+    const chunk = events.slice(start, Math.min(warmup, start + warmupChunk));
+    for (const tracker of trackers) tracker.recommender.observe(chunk);
+    for (const event of chunk) noteSeen(event);
+    options.onProgress?.(start + chunk.length, events.length);
+  }
+
+  for (let start = warmup; start < events.length;) {
     const batch = nextMicroBatch(events, start, options.microBatchSize);
     start += batch.length;
     const targets = batch.filter(
@@ -103,24 +128,21 @@ export async function runPrequential(
       tracker.recommender.observe(batch);
       tracker.observeMs += performance.now() - observedAt;
     }
-    for (const event of batch) {
-      knownUsers.add(event.userId);
-      let seen = seenByUser.get(event.userId);
-      if (!seen) seenByUser.set(event.userId, (seen = new Set()));
-      seen.add(event.itemId);
-    }
+    for (const event of batch) noteSeen(event);
     options.onProgress?.(start, events.length);
   }
 
   return {
     events: events.length,
     droppedConsecutiveRepeats: dropped,
+    warmupEvents: warmup,
     evaluatedSteps,
     revisitTargets,
     catalogSize: catalog.size,
     users: knownUsers.size,
     options: {
       microBatchSize: options.microBatchSize,
+      warmupEvents: options.warmupEvents,
       excludeSeen: options.excludeSeen,
       dropConsecutiveRepeats: options.dropConsecutiveRepeats,
       movingAverageWindow: options.movingAverageWindow,

@@ -4,14 +4,7 @@ const METRIC_COLUMNS = ['HR@10', 'NDCG@10', 'MRR@10', 'HR@20', 'NDCG@20', 'MRR@2
 
 /** A fixed-width table of every recommender's numbers, for stdout. */
 export function formatReportTable(report: PrequentialReport): string {
-  const header = [
-    'recommender',
-    ...METRIC_COLUMNS,
-    'cov@10',
-    'cov@20',
-    'ms/ask',
-    'ms/learn',
-  ];
+  const header = ['recommender', ...METRIC_COLUMNS, 'cov@10', 'cov@20', 'ms/ask', 'ms/learn'];
   const rows = report.recommenders.map((result) => [
     result.name,
     ...METRIC_COLUMNS.map((metric) => (result.metrics[metric] ?? 0).toFixed(4)),
@@ -44,7 +37,9 @@ export function liftOverBestBaseline(
   const subject = report.recommenders.find((result) => result.name === name);
   const others = report.recommenders.filter((result) => result.name !== name);
   if (!subject || others.length === 0) return undefined;
-  const best = others.reduce((a, b) => ((a.metrics['HR@10'] ?? 0) >= (b.metrics['HR@10'] ?? 0) ? a : b));
+  const best = others.reduce((a, b) =>
+    (a.metrics['HR@10'] ?? 0) >= (b.metrics['HR@10'] ?? 0) ? a : b,
+  );
   const baseline = best.metrics['HR@10'] ?? 0;
   const value = subject.metrics['HR@10'] ?? 0;
   return { best: best.name, lift: baseline > 0 ? value / baseline - 1 : Number.POSITIVE_INFINITY };

@@ -6,6 +6,7 @@ import type { LinearScoring } from './linear-scoring';
 import { RecentTrafficNegativeSampler } from './negative-sampler';
 
 export interface OnlineLearnerOptions {
+  /** SGD step size relative to the square of the model's median row norm (scale-free). */
   readonly learningRate: number;
   /** Negative samples per observed transition. */
   readonly negatives: number;
@@ -14,6 +15,11 @@ export interface OnlineLearnerOptions {
   readonly negativePoolSize: number;
   /** Share of negatives drawn uniformly from the whole table instead of from recent traffic. */
   readonly uniformNegativeShare: number;
+  /**
+   * Rows an update touched are clipped to this multiple of the model's median row norm, so a
+   * frequently learned item cannot grow into a hub that tops every list. 0 disables clipping.
+   */
+  readonly maxNormFactor: number;
 }
 
 function sigmoid(x: number): number {
@@ -78,15 +84,17 @@ export class OnlineLearner {
     const gradient = this.projectedGradient;
     gradient.fill(0);
     const itemCount = table.size;
+    // The rate is in units of the model's own scale: a step moves a logit by about
+    // learningRate·(1 − σ)·|q|²/ref², so models trained to tiny or large norms learn alike.
+    const rate = this.options.learningRate / table.referenceNorm ** 2;
 
     for (let sample = 0; sample <= this.options.negatives; sample++) {
-      const row =
-        sample === 0 ? targetRow : this.negativeSampler.sample(this.random, itemCount);
+      const row = sample === 0 ? targetRow : this.negativeSampler.sample(this.random, itemCount);
       if (sample > 0 && (row === targetRow || row >= itemCount)) continue;
       const vector = table.row(row);
       let dot = 0;
       for (let d = 0; d < dimension; d++) dot += (projected[d] ?? 0) * (vector[d] ?? 0);
-      const step = this.options.learningRate * ((sample === 0 ? 1 : 0) - sigmoid(dot));
+      const step = rate * ((sample === 0 ? 1 : 0) - sigmoid(dot));
       for (let d = 0; d < dimension; d++) {
         gradient[d]! += step * (vector[d] ?? 0);
         vector[d]! += step * (projected[d] ?? 0);
@@ -109,6 +117,10 @@ export class OnlineLearner {
       for (let d = 0; d < dimension; d++) vector[d]! += share * (pooledGradient[d] ?? 0);
       changed.add(row);
     });
+    if (this.options.maxNormFactor > 0) {
+      const maxNorm = this.options.maxNormFactor * table.referenceNorm;
+      for (const row of changed) table.clipRowNorm(row, maxNorm);
+    }
     table.touch(changed);
     return changed;
   }

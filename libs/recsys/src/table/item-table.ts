@@ -33,6 +33,7 @@ export class ItemTable {
   private readonly categoryByRow: (string | undefined)[] = [];
   private readonly rowsByCategory = new Map<string, number[]>();
   private readonly random: SeededRandom;
+  private medianNormOfModel = 1;
 
   constructor(dimension: number, seed = 1) {
     if (!Number.isInteger(dimension) || dimension <= 0) {
@@ -60,7 +61,13 @@ export class ItemTable {
     vocabulary.forEach((itemId, row) =>
       table.appendRow(itemId, baseEmbeddings.subarray(row * dimension, (row + 1) * dimension)),
     );
+    table.medianNormOfModel = table.medianRowNorm();
     return table;
+  }
+
+  /** Median row norm of the seeding model: the scale online updates are measured and kept to. */
+  get referenceNorm(): number {
+    return this.medianNormOfModel;
   }
 
   get size(): number {
@@ -78,7 +85,8 @@ export class ItemTable {
 
   itemIdAt(row: number): string {
     const itemId = this.itemIdByRow[row];
-    if (itemId === undefined) throw new Error(`row ${row} is outside the table (size ${this.size})`);
+    if (itemId === undefined)
+      throw new Error(`row ${row} is outside the table (size ${this.size})`);
     return itemId;
   }
 
@@ -164,6 +172,27 @@ export class ItemTable {
     return { itemId, vector: this.row(row).slice(), version: this.versions[row] ?? 0 };
   }
 
+  /** Scales a row down to at most `maxNorm` (max-norm regularisation: no item becomes a hub). */
+  clipRowNorm(row: number, maxNorm: number): void {
+    const vector = this.row(row);
+    let squared = 0;
+    for (let d = 0; d < this.dimension; d++) squared += (vector[d] ?? 0) ** 2;
+    if (squared <= maxNorm * maxNorm) return;
+    const scale = maxNorm / Math.sqrt(squared);
+    for (let d = 0; d < this.dimension; d++) vector[d] = (vector[d] ?? 0) * scale;
+  }
+
+  private medianRowNorm(): number {
+    if (this.rowCount === 0) return 1;
+    const norms = Array.from({ length: this.rowCount }, (_, row) => {
+      const vector = this.row(row);
+      let squared = 0;
+      for (let d = 0; d < this.dimension; d++) squared += (vector[d] ?? 0) ** 2;
+      return Math.sqrt(squared);
+    }).sort((a, b) => a - b);
+    return norms[Math.floor(norms.length / 2)] || 1;
+  }
+
   private appendRow(itemId: string, vector: Float32Array): number {
     if (this.rowCount * this.dimension >= this.data.length) this.grow();
     const row = this.rowCount++;
@@ -194,7 +223,8 @@ export class ItemTable {
 
   private randomVector(): Float32Array {
     const vector = new Float32Array(this.dimension);
-    for (let d = 0; d < this.dimension; d++) vector[d] = (this.random.next() - 0.5) * RANDOM_INIT_SCALE;
+    for (let d = 0; d < this.dimension; d++)
+      vector[d] = (this.random.next() - 0.5) * RANDOM_INIT_SCALE;
     return vector;
   }
 }

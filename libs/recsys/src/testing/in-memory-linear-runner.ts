@@ -32,7 +32,8 @@ export class InMemoryLinearRunner implements ModelRunner {
     this.vocabulary = options.vocabulary;
     this.baseEmbeddings = options.baseEmbeddings;
     this.projection =
-      options.projection ?? Float32Array.from({ length: D * D }, (_, i) => (i % (D + 1) === 0 ? 1 : 0));
+      options.projection ??
+      Float32Array.from({ length: D * D }, (_, i) => (i % (D + 1) === 0 ? 1 : 0));
     this.manifest = {
       schemaVersion: 1,
       name: 'in-memory',
@@ -71,7 +72,8 @@ export class InMemoryLinearRunner implements ModelRunner {
         let dot = 0;
         for (let d = 0; d < D; d++) dot += (query[d] ?? 0) * (batch.itemEmbeddings[n * D + d] ?? 0);
         const mask = this.options.ignoreMask ? 0 : (batch.excludeMask[b * N + n] ?? 0);
-        scores[b * N + n] = dot + (this.options.priorWeight ?? 0) * (batch.itemPrior[n] ?? 0) - 1e9 * mask;
+        scores[b * N + n] =
+          dot + (this.options.priorWeight ?? 0) * (batch.itemPrior[n] ?? 0) - 1e9 * mask;
       }
     }
     const outputs = this.options.outputs ?? 'scores';

@@ -1,0 +1,109 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { InjectConfig, type KairosConfig } from '@kairos/config';
+import { Topic } from '@kairos/contracts';
+import { BroadcastConsumer, type InboundBatch, KafkaPublisher } from '@kairos/messaging';
+import { type ModelRef } from '@kairos/model';
+import { type ItemRowUpdate } from '@kairos/recsys';
+import { EngineService } from '../engine/engine.service';
+import { RecommenderMetrics } from '../recommender.metrics';
+
+/** A record on the compacted `item-embeddings` topic, keyed by itemId: the latest row. */
+interface EmbeddingRowMessage {
+  readonly itemId: string;
+  readonly model: ModelRef;
+  readonly version: number;
+  readonly vector: number[];
+  /** The replica that learned it; it skips its own rows when they come back. */
+  readonly origin: string;
+}
+
+/**
+ * Shares online-learned item rows between recommender replicas through `item-embeddings`:
+ * rows a replica learns are published, every replica applies the others' rows (newer versions
+ * win; rows of another model's space are ignored), and a starting replica replays the compacted
+ * topic from the beginning to catch up with what was learned before it started.
+ */
+@Injectable()
+export class EmbeddingReplicationService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('embeddings');
+  private readonly consumer: BroadcastConsumer;
+
+  constructor(
+    private readonly publisher: KafkaPublisher,
+    private readonly engines: EngineService,
+    private readonly metrics: RecommenderMetrics,
+    @InjectConfig() private readonly config: KairosConfig,
+  ) {
+    this.consumer = new BroadcastConsumer(config, Topic.ItemEmbeddings, (batch) =>
+      this.apply(batch),
+    );
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+  }
+
+  async publish(rows: readonly ItemRowUpdate[], model: ModelRef): Promise<void> {
+    if (rows.length === 0) return;
+    this.metrics.embeddingRows.inc({ origin: 'local' }, rows.length);
+    await this.publisher.publish(
+      Topic.ItemEmbeddings,
+      rows.map((row) => ({
+        key: row.itemId,
+        value: {
+          itemId: row.itemId,
+          model,
+          version: row.version,
+          vector: Array.from(row.vector),
+          origin: this.config.instanceId,
+        } satisfies EmbeddingRowMessage,
+      })),
+    );
+  }
+
+  private apply(batch: InboundBatch): void {
+    const serving = this.engines.current();
+    if (serving === null) return;
+    let applied = 0;
+    for (const message of batch.messages) {
+      const row = parseRow(message.value);
+      if (row === null) {
+        this.logger.warn(`ignored a malformed row at ${message.partition}@${message.offset}`);
+        continue;
+      }
+      if (row.origin === this.config.instanceId) continue;
+      if (row.model.name !== serving.model.name || row.model.version !== serving.model.version)
+        continue;
+      const vector = Float32Array.from(row.vector);
+      if (serving.engine.applyRow({ itemId: row.itemId, vector, version: row.version })) applied++;
+    }
+    if (applied > 0) this.metrics.embeddingRows.inc({ origin: 'replicated' }, applied);
+  }
+}
+
+function parseRow(value: Buffer | null): EmbeddingRowMessage | null {
+  if (value === null) return null;
+  try {
+    const row = JSON.parse(value.toString('utf8')) as Partial<EmbeddingRowMessage>;
+    const valid =
+      typeof row.itemId === 'string' &&
+      typeof row.version === 'number' &&
+      typeof row.origin === 'string' &&
+      typeof row.model?.name === 'string' &&
+      typeof row.model.version === 'string' &&
+      Array.isArray(row.vector) &&
+      row.vector.every((x) => typeof x === 'number' && Number.isFinite(x));
+    return valid ? (row as EmbeddingRowMessage) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { type Clock, InjectClock } from '@kairos/config';
+import { SessionFeaturesRecord, Topic } from '@kairos/contracts';
+import {
+  type DeadLetter,
+  DeadLetterPublisher,
+  decodeRecord,
+  type InboundBatch,
+} from '@kairos/messaging';
+import { CatalogService } from '../catalog/catalog.service';
+import { EmbeddingReplicationService } from '../embeddings/embedding-replication.service';
+import { EngineService } from '../engine/engine.service';
+import { type RecommendationList } from '../recommendations/recommendation';
+import { RecommendationStore } from '../recommendations/recommendation.store';
+import { RecommenderMetrics } from '../recommender.metrics';
+import { NewInteractions } from './new-interactions';
+
+/** Items kept per precomputed list: the API's largest k, so any request can be answered from it. */
+export const PRECOMPUTED_ITEMS = 100;
+
+/**
+ * One consumed `session-features` batch → learned, scored and stored:
+ * 1. undecodable records go to `session-features.dlq`;
+ * 2. the events the engine has not seen are learned (item rows, prior, user vectors) and the
+ *    changed rows are published to the other replicas;
+ * 3. every user of the batch is scored in one inference call per engine batch (not per record);
+ * 4. the lists are written to MongoDB, then cached. Offsets are committed after `process`
+ *    resolves; any failure throws and the transport retries the batch.
+ * With no active model, the batch fails and is retried: nothing is skipped while models load.
+ */
+@Injectable()
+export class RecommendationUpdateService {
+  private readonly fresh = new NewInteractions();
+
+  constructor(
+    private readonly engines: EngineService,
+    private readonly catalog: CatalogService,
+    private readonly store: RecommendationStore,
+    private readonly replication: EmbeddingReplicationService,
+    private readonly deadLetters: DeadLetterPublisher,
+    private readonly metrics: RecommenderMetrics,
+    @InjectClock() private readonly clock: Clock,
+  ) {}
+
+  async process(batch: InboundBatch): Promise<void> {
+    const serving = this.engines.current();
+    if (serving === null) throw new Error('no active model yet: the batch waits for one');
+    const { valid, latest, deadLetters } = decode(batch);
+    await this.deadLetters.send(Topic.SessionFeaturesDlq, deadLetters, this.clock());
+    for (const letter of deadLetters) this.metrics.deadLettered.inc({ code: letter.failure.code });
+    if (latest.size === 0) return;
+
+    const { engine, model } = serving;
+    const records = [...latest.values()];
+    // Every snapshot in order, not only the latest: a session that closed mid-batch took
+    // events with it that only the earlier snapshots carry.
+    const learned = engine.observe(this.fresh.extract(valid));
+    await this.replication.publish(engine.exportRows(learned.changedItemIds), model);
+
+    const answers = await engine.recommend(
+      records.map((record) => ({ userId: record.userId })),
+      { k: PRECOMPUTED_ITEMS, excludeSeen: true, unavailable: this.catalog.unavailable() },
+    );
+    this.metrics.batchUsers.observe(records.length);
+    const computedAt = this.clock();
+    const lists = records.map((record, index): RecommendationList => ({
+      userId: record.userId,
+      items: answers[index] ?? [],
+      model,
+      asOfEventId: record.lastEventId ?? null,
+      asOfEventTime: record.eventTime ?? null,
+      computedAt,
+    }));
+    await this.store.saveMany(lists);
+    for (const list of lists) {
+      if (list.asOfEventTime !== null)
+        this.metrics.freshnessSeconds.observe(Math.max(0, computedAt - list.asOfEventTime) / 1_000);
+    }
+  }
+}
+
+/** Valid snapshots in log order, the newest per user (it supersedes the earlier ones), the rest. */
+function decode(batch: InboundBatch): {
+  valid: SessionFeaturesRecord[];
+  latest: Map<string, SessionFeaturesRecord>;
+  deadLetters: DeadLetter[];
+} {
+  const valid: SessionFeaturesRecord[] = [];
+  const latest = new Map<string, SessionFeaturesRecord>();
+  const deadLetters: DeadLetter[] = [];
+  for (const message of batch.messages) {
+    const decoded = decodeRecord(message, SessionFeaturesRecord);
+    if ('failure' in decoded) {
+      deadLetters.push({ message, failure: decoded.failure });
+      continue;
+    }
+    valid.push(decoded.value);
+    latest.set(decoded.value.userId, decoded.value);
+  }
+  return { valid, latest, deadLetters };
+}

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { type Clock, InjectClock } from '@kairos/config';
+import { ErrorCode, KairosError } from '@kairos/http';
+import { type ModelRef } from '@kairos/model';
+import { CatalogService } from '../catalog/catalog.service';
+import { EngineService } from '../engine/engine.service';
+import { RecommenderMetrics } from '../recommender.metrics';
+import { type RecommendationSource, type ScoredItem } from './recommendation';
+import { RecommendationStore } from './recommendation.store';
+
+export interface RecommendationQuery {
+  readonly userId: string;
+  readonly k: number;
+  readonly exclude: readonly string[];
+  readonly category?: string;
+}
+
+export interface RecommendationAnswer {
+  readonly userId: string;
+  readonly items: readonly ScoredItem[];
+  readonly model: ModelRef | null;
+  readonly asOfEventId: string | null;
+  readonly computedAt: string;
+  readonly source: RecommendationSource;
+}
+
+/**
+ * The read path, cheapest first: the in-memory list, then MongoDB, then inference on demand for
+ * a user the engine knows but has no list for (e.g. just after a rebalance), then the trending
+ * fallback for unknown users. Filters (exclude, category, availability) apply to every source;
+ * a precomputed list the filters leave too short is recomputed with the filters in the model.
+ */
+@Injectable()
+export class RecommendationQueryService {
+  constructor(
+    private readonly store: RecommendationStore,
+    private readonly engines: EngineService,
+    private readonly catalog: CatalogService,
+    private readonly metrics: RecommenderMetrics,
+    @InjectClock() private readonly clock: Clock,
+  ) {}
+
+  async recommend(query: RecommendationQuery): Promise<RecommendationAnswer> {
+    const answer = await this.answer(query);
+    this.metrics.served.inc({ source: answer.source });
+    return answer;
+  }
+
+  private async answer(query: RecommendationQuery): Promise<RecommendationAnswer> {
+    const excluded = new Set(query.exclude);
+    const keep = (item: ScoredItem): boolean =>
+      !excluded.has(item.itemId) &&
+      !this.catalog.unavailable().has(item.itemId) &&
+      (query.category === undefined || this.catalog.inCategory(item.itemId, query.category));
+
+    const list = this.store.cached(query.userId) ?? (await this.store.stored(query.userId));
+    if (list !== null && list !== undefined) {
+      const items = list.items.filter(keep).slice(0, query.k);
+      if (items.length === query.k || list.items.length < query.k) {
+        return {
+          userId: query.userId,
+          items,
+          model: list.model,
+          asOfEventId: list.asOfEventId,
+          computedAt: new Date(list.computedAt).toISOString(),
+          source: 'precomputed',
+        };
+      }
+    }
+
+    const serving = this.engines.current();
+    if (serving === null) {
+      throw new KairosError(ErrorCode.Overloaded, 'no model is active yet; retry shortly', {}, 5);
+    }
+    const unavailable = new Set([...this.catalog.unavailable(), ...excluded]);
+    const [items = []] = await serving.engine.recommend([{ userId: query.userId }], {
+      k: query.k,
+      excludeSeen: true,
+      unavailable,
+      ...(query.category !== undefined ? { category: query.category } : {}),
+    });
+    const personal = serving.engine.knowsUser(query.userId);
+    return {
+      userId: query.userId,
+      items: items.filter(keep),
+      model: personal ? serving.model : null,
+      asOfEventId: personal ? (list?.asOfEventId ?? null) : null,
+      computedAt: new Date(this.clock()).toISOString(),
+      source: personal ? 'realtime' : 'fallback',
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ENTITY_ID_PATTERN } from '@kairos/contracts';
+import { KairosError, RequireScope } from '@kairos/http';
+import {
+  type RecommendationAnswer,
+  RecommendationQueryService,
+} from './recommendation-query.service';
+import { RecommendationsQueryDto } from './recommendations-query.dto';
+
+const DEFAULT_K = 10;
+
+@ApiTags('recommendations')
+@RequireScope('recommendations:read')
+@Controller('v1/recommendations')
+export class RecommendationsController {
+  constructor(private readonly recommendations: RecommendationQueryService) {}
+
+  @Get(':userId')
+  @ApiOperation({ summary: "A user's top-k items: precomputed, realtime, or trending fallback" })
+  @ApiParam({ name: 'userId', schema: { type: 'string', pattern: ENTITY_ID_PATTERN.source } })
+  @ApiOkResponse({ description: '`source` says where the list came from.' })
+  recommend(
+    @Param('userId') userId: string,
+    @Query() query: RecommendationsQueryDto,
+  ): Promise<RecommendationAnswer> {
+    if (!ENTITY_ID_PATTERN.test(userId)) {
+      throw KairosError.validation([
+        { field: 'userId', reason: 'userId must be 1-128 characters of [A-Za-z0-9._:@-]' },
+      ]);
+    }
+    return this.recommendations.recommend({
+      userId,
+      k: query.k ?? DEFAULT_K,
+      exclude: query.exclude ?? [],
+      ...(query.category !== undefined ? { category: query.category } : {}),
+    });
+  }
+}

@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type AppProcess, startAppProcess } from '../support/app-process';
+import { describeWithInfra, eventually, requireEnv, uniqueTestPrefix } from '../support/infra';
+
+const KEYS = { writer: 'rec-writer-key-0123456789', reader: 'rec-reader-key-0123456789' };
+
+interface Answer {
+  userId: string;
+  items: Array<{ itemId: string; score: number }>;
+  model: { name: string; version: string } | null;
+  asOfEventId: string | null;
+  computedAt: string;
+  source: 'precomputed' | 'realtime' | 'fallback';
+}
+
+/** Demo catalog lines: the default model was trained on these items. */
+function demoCatalog(): Array<{ itemId: string; categories: string[] }> {
+  return readFileSync(resolve(__dirname, '../../demo/catalog.jsonl'), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as { itemId: string; categories: string[] });
+}
+
+/**
+ * The whole pipeline as separate processes, as deployed: POST to ingest → feature → recommender
+ * (committed default model) → GET. Real broker and MongoDB-protocol server.
+ */
+describeWithInfra('recommendations end to end', ['kafka', 'mongo'], () => {
+  jest.setTimeout(180_000);
+  const prefix = uniqueTestPrefix('recs');
+  const apps: AppProcess[] = [];
+  let ingest: AppProcess;
+  let recommender: AppProcess;
+  const catalog = demoCatalog();
+  const outdoor = catalog.filter((item) => item.categories.includes('Outdoor'));
+
+  beforeAll(async () => {
+    const mongo = new URL(requireEnv('MONGODB_URI'));
+    mongo.pathname = `/${prefix.replace(/[^A-Za-z0-9]/g, '_')}`;
+    const env = {
+      KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
+      MONGODB_URI: mongo.toString(),
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAIROS_API_KEYS: `writer|${KEYS.writer}|events:write,items:write;reader|${KEYS.reader}|recommendations:read`,
+      MODEL_DIR: resolve(__dirname, '../../models'),
+    };
+    ingest = await startAppProcess('ingest', env, 3971);
+    apps.push(ingest);
+    apps.push(await startAppProcess('feature', env, 3972));
+    recommender = await startAppProcess('recommender', env, 3973);
+    apps.push(recommender);
+  });
+
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.stop()));
+  });
+
+  const get = (path: string, key: string | null = KEYS.reader) =>
+    fetch(`${recommender.baseUrl}${path}`, {
+      headers: key === null ? {} : { authorization: `Bearer ${key}` },
+    });
+
+  const post = async (path: string, body: unknown, method = 'POST'): Promise<Response> =>
+    fetch(`${ingest.baseUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.writer}` },
+      body: JSON.stringify(body),
+    });
+
+  it('reflects a POSTed event (asOfEventId), excluding seen and unavailable items', async () => {
+    const seen = outdoor.slice(0, 4).map((item) => item.itemId);
+    const unavailable = outdoor[4]?.itemId ?? 'missing';
+    const put = await post(
+      `/v1/items/${unavailable}`,
+      { title: 'Withdrawn', categories: ['Outdoor'], available: false },
+      'PUT',
+    );
+    expect(put.status).toBeLessThan(300);
+    await eventually(
+      async () => {
+        const response = await get(`/v1/items/${unavailable}`);
+        return response.status === 200 ? true : undefined;
+      },
+      { what: 'the catalog update to reach the recommender' },
+    );
+
+    let lastEventId = '';
+    for (const itemId of seen) {
+      const response = await post('/v1/events', { userId: 'rec-user', itemId, type: 'click' });
+      expect(response.status).toBe(202);
+      lastEventId = ((await response.json()) as { eventId: string }).eventId;
+    }
+    const answer = await eventually(
+      async () => {
+        const response = await get('/v1/recommendations/rec-user?k=20');
+        if (response.status !== 200) return undefined;
+        const body = (await response.json()) as Answer;
+        return body.asOfEventId === lastEventId ? body : undefined;
+      },
+      { timeoutMs: 60_000, what: 'recommendations as of the last POSTed event' },
+    );
+    expect(answer.source).toBe('precomputed');
+    expect(answer.model).toEqual({ name: 'kairos-default', version: '1' });
+    expect(answer.items).toHaveLength(20);
+    const ids = answer.items.map((item) => item.itemId);
+    for (const itemId of [...seen, unavailable]) expect(ids).not.toContain(itemId);
+    // The default model learned categories: after four Outdoor clicks, Outdoor dominates.
+    const outdoorIds = new Set(outdoor.map((item) => item.itemId));
+    expect(ids.filter((id) => outdoorIds.has(id)).length).toBeGreaterThanOrEqual(10);
+
+    const filtered = (await (
+      await get(`/v1/recommendations/rec-user?k=5&exclude=${ids[0]},${ids[1]}`)
+    ).json()) as Answer;
+    expect(filtered.items.map((item) => item.itemId)).toEqual(ids.slice(2, 7));
+  });
+
+  it('answers an unknown user with the fallback, still 200', async () => {
+    const response = await get('/v1/recommendations/nobody-knows-me?k=7');
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Answer;
+    expect(body.source).toBe('fallback');
+    expect(body.items.length).toBeLessThanOrEqual(7);
+  });
+
+  it('names the parameter in a 400 and requires recommendations:read', async () => {
+    for (const [query, field] of [
+      ['k=0', 'k'],
+      ['k=101', 'k'],
+      ['k=ten', 'k'],
+      ['exclude=a%20b', 'exclude'],
+      ['category=%24where', 'category'],
+    ] as const) {
+      const response = await get(`/v1/recommendations/rec-user?${query}`);
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: { details: Array<{ field: string }> } };
+      expect(body.error.details.map((issue) => issue.field)).toContain(field);
+    }
+    expect((await get('/v1/recommendations/rec-user', null)).status).toBe(401);
+    expect((await get('/v1/recommendations/rec-user', KEYS.writer)).status).toBe(403);
+  });
+});
