@@ -13,6 +13,14 @@ import { MongoReadiness, StorageModule } from '@kairos/storage';
 import { CatalogService } from './catalog/catalog.service';
 import { ItemsController } from './catalog/items.controller';
 import { EmbeddingReplicationService } from './embeddings/embedding-replication.service';
+import { EmbeddingRepository } from './embeddings/embedding.repository';
+import { EmbeddingsController } from './embeddings/embeddings.controller';
+import {
+  ItemEmbeddingDocument,
+  ItemEmbeddingSchema,
+  UserEmbeddingDocument,
+  UserEmbeddingSchema,
+} from './embeddings/embedding.schema';
 import { EngineService } from './engine/engine.service';
 import { RecommendationUpdateService } from './features/recommendation-update.service';
 import { SessionFeaturesConsumer } from './features/session-features.consumer';
@@ -33,15 +41,23 @@ import { RecommenderMetrics } from './recommender.metrics';
     StorageModule,
     MongooseModule.forFeature([
       { name: RecommendationDocument.name, schema: RecommendationSchema },
+      { name: ItemEmbeddingDocument.name, schema: ItemEmbeddingSchema },
+      { name: UserEmbeddingDocument.name, schema: UserEmbeddingSchema },
     ]),
     HealthModule.forRoot([KafkaReadiness, MongoReadiness]),
     ModelsModule,
   ],
-  controllers: [SessionFeaturesConsumer, RecommendationsController, ItemsController],
+  controllers: [
+    SessionFeaturesConsumer,
+    RecommendationsController,
+    ItemsController,
+    EmbeddingsController,
+  ],
   providers: [
     EngineService,
     CatalogService,
     EmbeddingReplicationService,
+    EmbeddingRepository,
     RecommendationUpdateService,
     RecommendationQueryService,
     RecommendationStore,

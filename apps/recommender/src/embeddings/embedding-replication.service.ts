@@ -8,7 +8,7 @@ import { InjectConfig, type KairosConfig } from '@kairos/config';
 import { Topic } from '@kairos/contracts';
 import { BroadcastConsumer, type InboundBatch, KafkaPublisher } from '@kairos/messaging';
 import { type ModelRef } from '@kairos/model';
-import { type ItemRowUpdate } from '@kairos/recsys';
+import { type ItemRowUpdate, type RecommendationEngine } from '@kairos/recsys';
 import { EngineService } from '../engine/engine.service';
 import { RecommenderMetrics } from '../recommender.metrics';
 
@@ -18,15 +18,15 @@ interface EmbeddingRowMessage {
   readonly model: ModelRef;
   readonly version: number;
   readonly vector: number[];
-  /** The replica that learned it; it skips its own rows when they come back. */
+  /** The replica that learned it (for operators reading the topic). */
   readonly origin: string;
 }
 
 /**
  * Shares online-learned item rows between recommender replicas through `item-embeddings`:
- * rows a replica learns are published, every replica applies the others' rows (newer versions
- * win; rows of another model's space are ignored), and a starting replica replays the compacted
- * topic from the beginning to catch up with what was learned before it started.
+ * rows a replica learns are published, every replica applies the others' rows (see `supersedes`;
+ * rows of another model's space are ignored), and a starting replica replays the compacted topic
+ * from the beginning (after restoring MongoDB's rows) to catch up with what was learned before.
  */
 @Injectable()
 export class EmbeddingReplicationService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -70,6 +70,17 @@ export class EmbeddingReplicationService implements OnApplicationBootstrap, OnAp
     );
   }
 
+  private supersedes(
+    engine: RecommendationEngine,
+    itemId: string,
+    version: number,
+    vector: Float32Array,
+  ): boolean {
+    const local =
+      engine.rowVersion(itemId) === undefined ? undefined : engine.exportRows([itemId])[0];
+    return supersedes(local, version, vector);
+  }
+
   private apply(batch: InboundBatch): void {
     const serving = this.engines.current();
     if (serving === null) return;
@@ -80,14 +91,37 @@ export class EmbeddingReplicationService implements OnApplicationBootstrap, OnAp
         this.logger.warn(`ignored a malformed row at ${message.partition}@${message.offset}`);
         continue;
       }
-      if (row.origin === this.config.instanceId) continue;
+      // Own rows coming back are no-ops (same version and vector, or superseded locally); they
+      // are not skipped by origin, so a replica restarted under the same id gets them back.
       if (row.model.name !== serving.model.name || row.model.version !== serving.model.version)
         continue;
       const vector = Float32Array.from(row.vector);
-      if (serving.engine.applyRow({ itemId: row.itemId, vector, version: row.version })) applied++;
+      if (!this.supersedes(serving.engine, row.itemId, row.version, vector)) continue;
+      serving.engine.applyRow({ itemId: row.itemId, vector, version: row.version });
+      applied++;
     }
     if (applied > 0) this.metrics.embeddingRows.inc({ origin: 'replicated' }, applied);
   }
+}
+
+/**
+ * Highest version wins; equal versions (two replicas stepped the same row independently) are
+ * settled by comparing the vectors, so every replica picks the same row whatever the order the
+ * records arrive in, and replicas converge once updates stop.
+ */
+function supersedes(
+  local: ItemRowUpdate | undefined,
+  version: number,
+  vector: Float32Array,
+): boolean {
+  if (local === undefined || version > local.version) return true;
+  if (version < local.version) return false;
+  for (let d = 0; d < vector.length; d++) {
+    const incoming = vector[d] ?? 0;
+    const current = local.vector[d] ?? 0;
+    if (incoming !== current) return incoming > current;
+  }
+  return false;
 }
 
 function parseRow(value: Buffer | null): EmbeddingRowMessage | null {

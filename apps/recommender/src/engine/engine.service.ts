@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { type ActiveModel, type ModelRef, ModelRegistry } from '@kairos/model';
 import { RecommendationEngine } from '@kairos/recsys';
+import { EmbeddingRepository } from '../embeddings/embedding.repository';
 
 export interface ServingEngine {
   readonly engine: RecommendationEngine;
@@ -18,7 +19,10 @@ export class EngineService implements OnApplicationBootstrap {
   private serving: ServingEngine | null = null;
   private switching: Promise<void> = Promise.resolve();
 
-  constructor(private readonly registry: ModelRegistry) {
+  constructor(
+    private readonly registry: ModelRegistry,
+    private readonly embeddings: EmbeddingRepository,
+  ) {
     registry.onActivated(({ model }) => this.switchTo(model));
   }
 
@@ -39,13 +43,16 @@ export class EngineService implements OnApplicationBootstrap {
         return;
       }
       try {
-        if (this.serving === null) {
-          this.serving = { engine: await RecommendationEngine.create(model.runner), model: ref };
-        } else {
-          await this.serving.engine.activateModel(model.runner);
-          this.serving = { engine: this.serving.engine, model: ref };
-        }
-        this.logger.log(`engine serves ${ref.name}/${ref.version}`);
+        const engine = this.serving?.engine ?? (await RecommendationEngine.create(model.runner));
+        if (this.serving !== null) await engine.activateModel(model.runner);
+        // Rows learned online for this model before this replica started (or before a
+        // rollback to it); rows other replicas publish later arrive through the topic.
+        let restored = 0;
+        for await (const row of this.embeddings.rowsOf(ref)) if (engine.applyRow(row)) restored++;
+        this.serving = { engine, model: ref };
+        this.logger.log(
+          `engine serves ${ref.name}/${ref.version} (${restored} learned rows restored from MongoDB)`,
+        );
       } catch (error) {
         this.logger.error(
           `engine could not switch to ${ref.name}/${ref.version}: ${String(error)}`,

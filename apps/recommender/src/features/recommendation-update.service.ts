@@ -9,6 +9,7 @@ import {
 } from '@kairos/messaging';
 import { CatalogService } from '../catalog/catalog.service';
 import { EmbeddingReplicationService } from '../embeddings/embedding-replication.service';
+import { EmbeddingRepository } from '../embeddings/embedding.repository';
 import { EngineService } from '../engine/engine.service';
 import { type RecommendationList } from '../recommendations/recommendation';
 import { RecommendationStore } from '../recommendations/recommendation.store';
@@ -21,8 +22,8 @@ export const PRECOMPUTED_ITEMS = 100;
 /**
  * One consumed `session-features` batch → learned, scored and stored:
  * 1. undecodable records go to `session-features.dlq`;
- * 2. the events the engine has not seen are learned (item rows, prior, user vectors) and the
- *    changed rows are published to the other replicas;
+ * 2. the events the engine has not seen are learned (item rows, prior, user vectors); the changed
+ *    rows and the users' vectors are written to MongoDB and the rows published to the replicas;
  * 3. every user of the batch is scored in one inference call per engine batch (not per record);
  * 4. the lists are written to MongoDB, then cached. Offsets are committed after `process`
  *    resolves; any failure throws and the transport retries the batch.
@@ -37,6 +38,7 @@ export class RecommendationUpdateService {
     private readonly catalog: CatalogService,
     private readonly store: RecommendationStore,
     private readonly replication: EmbeddingReplicationService,
+    private readonly embeddings: EmbeddingRepository,
     private readonly deadLetters: DeadLetterPublisher,
     private readonly metrics: RecommenderMetrics,
     @InjectClock() private readonly clock: Clock,
@@ -52,10 +54,21 @@ export class RecommendationUpdateService {
 
     const { engine, model } = serving;
     const records = [...latest.values()];
+    await this.restoreUserVectors(records.map((record) => record.userId));
     // Every snapshot in order, not only the latest: a session that closed mid-batch took
     // events with it that only the earlier snapshots carry.
     const learned = engine.observe(this.fresh.extract(valid));
-    await this.replication.publish(engine.exportRows(learned.changedItemIds), model);
+    const rows = engine.exportRows(learned.changedItemIds);
+    const now = this.clock();
+    const userVectors = records.flatMap(({ userId }) => {
+      const vector = engine.userEmbedding(userId);
+      return vector === undefined ? [] : [{ userId, vector }];
+    });
+    await Promise.all([
+      this.embeddings.saveRows(rows, model, now),
+      this.embeddings.saveUsers(userVectors, model, now),
+      this.replication.publish(rows, model),
+    ]);
 
     const answers = await engine.recommend(
       records.map((record) => ({ userId: record.userId })),
@@ -76,6 +89,16 @@ export class RecommendationUpdateService {
       if (list.asOfEventTime !== null)
         this.metrics.freshnessSeconds.observe(Math.max(0, computedAt - list.asOfEventTime) / 1_000);
     }
+  }
+
+  /** Long-term vectors of users this replica has not seen since it started (restart, rebalance). */
+  private async restoreUserVectors(userIds: readonly string[]): Promise<void> {
+    const serving = this.engines.current();
+    if (serving === null) return;
+    const unknown = userIds.filter((userId) => serving.engine.userEmbedding(userId) === undefined);
+    if (unknown.length === 0) return;
+    const stored = await this.embeddings.usersOf(unknown, serving.model);
+    for (const [userId, vector] of stored) serving.engine.restoreUserEmbedding(userId, vector);
   }
 }
 

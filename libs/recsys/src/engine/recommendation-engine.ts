@@ -122,6 +122,25 @@ export class RecommendationEngine implements Recommender {
     return (this.users.get(userId)?.history.length ?? 0) > 0;
   }
 
+  /** Version of an item's live row (bumped by every local step), or undefined for an unknown item. */
+  rowVersion(itemId: string): number | undefined {
+    return this.table.rowOf(itemId) === undefined
+      ? undefined
+      : this.table.exportRow(itemId).version;
+  }
+
+  /** A user's long-term vector, to persist it; undefined before the user's first event. */
+  userEmbedding(userId: string): Float32Array | undefined {
+    return this.users.get(userId)?.longTermEmbedding;
+  }
+
+  /** Restores a persisted long-term vector for a user this engine has not seen since it started. */
+  restoreUserEmbedding(userId: string, vector: Float32Array): void {
+    if (vector.length !== this.runner.manifest.embeddingDimension) return;
+    const state = this.users.getOrCreate(userId);
+    state.longTermEmbedding ??= vector.slice();
+  }
+
   /** The current rows of items (e.g. those an `observe` changed), ready to replicate. */
   exportRows(itemIds: readonly string[]): ItemRowUpdate[] {
     return itemIds.map((itemId) => this.table.exportRow(itemId));

@@ -1,0 +1,129 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { type Model, mongo } from 'mongoose';
+import { type ModelRef } from '@kairos/model';
+import { type ItemRowUpdate } from '@kairos/recsys';
+import { ItemEmbeddingDocument, UserEmbeddingDocument } from './embedding.schema';
+
+/** `$in` lists are chunked (see the feature service's UserStateRepository for why). */
+const LOAD_CHUNK = 300;
+
+interface StoredItemRow {
+  readonly _id: string;
+  readonly model: ModelRef;
+  readonly version: number;
+  readonly vector: mongo.Binary;
+  readonly updatedAt: Date;
+}
+
+interface StoredUserVector {
+  readonly _id: string;
+  readonly model: ModelRef;
+  readonly vector: mongo.Binary;
+  readonly updatedAt: Date;
+}
+
+/** Online-learned item rows and user vectors in MongoDB, written in batches. */
+@Injectable()
+export class EmbeddingRepository implements OnModuleInit {
+  constructor(
+    @InjectModel(ItemEmbeddingDocument.name) private readonly items: Model<ItemEmbeddingDocument>,
+    @InjectModel(UserEmbeddingDocument.name) private readonly users: Model<UserEmbeddingDocument>,
+  ) {}
+
+  /** Mongoose's autoIndex is off (StorageModule): indexes are created here, idempotently. */
+  async onModuleInit(): Promise<void> {
+    await this.itemCollection().createIndex(
+      { 'model.name': 1, 'model.version': 1 },
+      { name: 'model_name_version' },
+    );
+  }
+
+  async saveRows(rows: readonly ItemRowUpdate[], model: ModelRef, now: number): Promise<void> {
+    if (rows.length === 0) return;
+    const updatedAt = new Date(now);
+    await this.itemCollection().bulkWrite(
+      rows.map((row) => ({
+        replaceOne: {
+          filter: { _id: row.itemId },
+          replacement: {
+            model: { ...model },
+            version: row.version,
+            vector: toBinary(row.vector),
+            updatedAt,
+          },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
+  }
+
+  /** Every row learned for `model` (query served by the model index). */
+  async *rowsOf(model: ModelRef): AsyncGenerator<ItemRowUpdate> {
+    const cursor = this.itemCollection().find({
+      'model.name': model.name,
+      'model.version': model.version,
+    });
+    for await (const doc of cursor) {
+      yield { itemId: doc._id, version: doc.version, vector: fromBinary(doc.vector) };
+    }
+  }
+
+  async saveUsers(
+    vectors: ReadonlyArray<{ userId: string; vector: Float32Array }>,
+    model: ModelRef,
+    now: number,
+  ): Promise<void> {
+    if (vectors.length === 0) return;
+    const updatedAt = new Date(now);
+    await this.userCollection().bulkWrite(
+      vectors.map(({ userId, vector }) => ({
+        replaceOne: {
+          filter: { _id: userId },
+          replacement: { model: { ...model }, vector: toBinary(vector), updatedAt },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
+  }
+
+  /** Stored vectors of these users in `model`'s space (query served by `_id`). */
+  async usersOf(userIds: readonly string[], model: ModelRef): Promise<Map<string, Float32Array>> {
+    const found = new Map<string, Float32Array>();
+    for (let start = 0; start < userIds.length; start += LOAD_CHUNK) {
+      const docs = await this.userCollection()
+        .find({ _id: { $in: userIds.slice(start, start + LOAD_CHUNK) } })
+        .toArray();
+      for (const doc of docs) {
+        if (doc.model.name === model.name && doc.model.version === model.version)
+          found.set(doc._id, fromBinary(doc.vector));
+      }
+    }
+    return found;
+  }
+
+  private itemCollection(): mongo.Collection<StoredItemRow> {
+    return this.items.collection as unknown as mongo.Collection<StoredItemRow>;
+  }
+
+  private userCollection(): mongo.Collection<StoredUserVector> {
+    return this.users.collection as unknown as mongo.Collection<StoredUserVector>;
+  }
+}
+
+function toBinary(vector: Float32Array): mongo.Binary {
+  // A copy: the engine keeps mutating its rows while the driver serialises the batch.
+  return new mongo.Binary(
+    Buffer.from(new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength)),
+  );
+}
+
+/** Copies out of the driver's buffer (its offset need not be 4-byte aligned). */
+function fromBinary(binary: mongo.Binary): Float32Array {
+  const bytes = binary.buffer;
+  const vector = new Float32Array(bytes.byteLength / 4);
+  new Uint8Array(vector.buffer).set(bytes);
+  return vector;
+}
