@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type AppProcess, startAppProcess } from '../support/app-process';
 import { describeWithInfra, eventually, requireEnv, uniqueTestPrefix } from '../support/infra';
+import { metricValue } from '../support/metrics';
 
 const KEYS = { writer: 'rec-writer-key-0123456789', reader: 'rec-reader-key-0123456789' };
 
@@ -113,6 +114,20 @@ describeWithInfra('recommendations end to end', ['kafka', 'mongo'], () => {
       await get(`/v1/recommendations/rec-user?k=5&exclude=${ids[0]},${ids[1]}`)
     ).json()) as Answer;
     expect(filtered.items.map((item) => item.itemId)).toEqual(ids.slice(2, 7));
+
+    const metrics = await (await fetch(`${recommender.baseUrl}/metrics`)).text();
+    const model = { model: 'kairos-default', version: '1' };
+    expect(metricValue(metrics, 'kairos_model_inference_seconds_count', model)).toBeGreaterThan(0);
+    expect(metricValue(metrics, 'kairos_recommender_inference_batch_users_count')).toBeGreaterThan(
+      0,
+    );
+    expect(metricValue(metrics, 'kairos_recommender_freshness_seconds_count')).toBeGreaterThan(0);
+    expect(
+      metricValue(metrics, 'kairos_recommender_served_total', { source: 'precomputed' }),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      metricValue(metrics, 'kairos_recommender_embedding_rows_total', { origin: 'local' }),
+    ).toBeGreaterThan(0);
   });
 
   it('answers an unknown user with the fallback, still 200', async () => {

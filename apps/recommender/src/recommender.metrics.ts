@@ -14,7 +14,7 @@ export class RecommenderMetrics {
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.batchUsers = new Histogram({
       name: 'kairos_recommender_inference_batch_users',
-      help: 'Users scored per inference batch',
+      help: 'Users scored per model inference call (one per engine batch)',
       buckets: [1, 4, 16, 64, 128, 256, 512],
       registers: [registry],
     });

@@ -2,6 +2,9 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { type ActiveModel, type ModelRef, ModelRegistry } from '@kairos/model';
 import { RecommendationEngine } from '@kairos/recsys';
 import { EmbeddingRepository } from '../embeddings/embedding.repository';
+import { ModelMetrics } from '../models/model.metrics';
+import { RecommenderMetrics } from '../recommender.metrics';
+import { timedRunner } from './timed-runner';
 
 export interface ServingEngine {
   readonly engine: RecommendationEngine;
@@ -22,6 +25,8 @@ export class EngineService implements OnApplicationBootstrap {
   constructor(
     private readonly registry: ModelRegistry,
     private readonly embeddings: EmbeddingRepository,
+    private readonly modelMetrics: ModelMetrics,
+    private readonly metrics: RecommenderMetrics,
   ) {
     registry.onActivated(({ model }) => this.switchTo(model));
   }
@@ -43,8 +48,9 @@ export class EngineService implements OnApplicationBootstrap {
         return;
       }
       try {
-        const engine = this.serving?.engine ?? (await RecommendationEngine.create(model.runner));
-        if (this.serving !== null) await engine.activateModel(model.runner);
+        const runner = timedRunner(model.runner, ref, this.modelMetrics, this.metrics);
+        const engine = this.serving?.engine ?? (await RecommendationEngine.create(runner));
+        if (this.serving !== null) await engine.activateModel(runner);
         // Rows learned online for this model before this replica started (or before a
         // rollback to it); rows other replicas publish later arrive through the topic.
         let restored = 0;

@@ -74,7 +74,6 @@ export class RecommendationUpdateService {
       records.map((record) => ({ userId: record.userId })),
       { k: PRECOMPUTED_ITEMS, excludeSeen: true, unavailable: this.catalog.unavailable() },
     );
-    this.metrics.batchUsers.observe(records.length);
     const computedAt = this.clock();
     const lists = records.map((record, index): RecommendationList => ({
       userId: record.userId,

@@ -34,6 +34,6 @@ import { ModelsController } from './models.controller';
     },
     ModelRegistryLifecycle,
   ],
-  exports: [ModelRegistry],
+  exports: [ModelRegistry, ModelMetrics],
 })
 export class ModelsModule {}

@@ -1,0 +1,37 @@
+import {
+  type FeatureBatch,
+  type ModelRef,
+  type ModelRunner,
+  type ScoredBatch,
+} from '@kairos/model';
+import { type ModelMetrics } from '../models/model.metrics';
+import { type RecommenderMetrics } from '../recommender.metrics';
+
+/**
+ * The engine calls its runner directly (not `registry.infer`), so the per-model inference
+ * latency and the batch sizes are recorded by this wrapper around every run.
+ */
+export function timedRunner(
+  runner: ModelRunner,
+  model: ModelRef,
+  modelMetrics: ModelMetrics,
+  metrics: RecommenderMetrics,
+): ModelRunner {
+  return {
+    manifest: runner.manifest,
+    vocabulary: runner.vocabulary,
+    baseEmbeddings: runner.baseEmbeddings,
+    async run(batch: FeatureBatch): Promise<ScoredBatch> {
+      metrics.batchUsers.observe(batch.batchSize);
+      const started = performance.now();
+      let failed = true;
+      try {
+        const scored = await runner.run(batch);
+        failed = false;
+        return scored;
+      } finally {
+        modelMetrics.inferred(model, (performance.now() - started) / 1_000, failed);
+      }
+    },
+  };
+}
