@@ -23,11 +23,34 @@ export function createKafka(config: KafkaConfig, role: string): Kafka {
       ({ level, log }: LogEntry) => {
         const { message, ...extra } = log;
         const line = `${message} ${JSON.stringify(extra)}`;
-        if (level === logLevel.ERROR) logger.error(line);
-        else if (level === logLevel.WARN) logger.warn(line);
+        const effective = effectiveLevel(level, extra.error);
+        if (effective === logLevel.ERROR) logger.error(line);
+        else if (effective === logLevel.WARN) logger.warn(line);
         else logger.debug(line);
       },
   });
+}
+
+/**
+ * Broker answers kafkajs retries on its own (leadership moves, topics being created, group
+ * rebalances). kafkajs logs each at ERROR, which drowns real errors during every broker
+ * restart or topic creation; they are warnings until the retries run out (kafkajs then logs
+ * the final failure separately, still at ERROR).
+ */
+const RETRIABLE_BROKER_ERRORS = new Set([
+  'This server is not the leader for that topic-partition',
+  'There is no leader for this topic-partition as we are in the middle of a leadership election',
+  'This server does not host this topic-partition',
+  'The group is rebalancing, so a rejoin is needed',
+  'This is not the correct coordinator for this group',
+  "The coordinator is loading and hence can't process requests",
+  'The coordinator is not available',
+]);
+
+export function effectiveLevel(level: logLevel, error: unknown): logLevel {
+  return level === logLevel.ERROR && typeof error === 'string' && RETRIABLE_BROKER_ERRORS.has(error)
+    ? logLevel.WARN
+    : level;
 }
 
 /**
