@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { type AppName } from '@kairos/config';
 import { eventually } from './infra';
@@ -28,6 +29,8 @@ export async function startAppProcess(
   const main = resolve(root, 'dist/apps', app, 'src/main.js');
   if (!existsSync(main))
     throw new Error(`${main} is missing: run \`npm run build\` first (CI does)`);
+  // A leftover process on the port would answer the readiness probe for the new one.
+  await assertPortFree(port);
   const output: string[] = [];
   const child = spawn(process.execPath, [...nodeArgs, main], {
     cwd: root,
@@ -60,4 +63,17 @@ export async function startAppProcess(
       await exited;
     },
   };
+}
+
+/** Throws when something already listens on `port` (e.g. an app left over from a killed run). */
+async function assertPortFree(port: number): Promise<void> {
+  const inUse = await new Promise<boolean>((done) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+  if (inUse) throw new Error(`port ${port} is already in use: stop the process listening there`);
 }
