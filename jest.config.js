@@ -40,6 +40,7 @@ module.exports = {
         '<rootDir>/libs/**/*.spec.ts',
         '<rootDir>/test/unit/**/*.spec.ts',
         '<rootDir>/test/compose/**/*.spec.ts',
+        '<rootDir>/bench/**/*.spec.ts',
       ],
     },
     {

@@ -1,0 +1,194 @@
+/**
+ * bench/recommender/freshness: POST /v1/events on ingest → events → feature → session-features
+ * → recommender → GET reflecting it, on the real broker and MongoDB-protocol server, for 1,000
+ * events at 200 events/s over a few hundred users. Freshness per event = computedAt of the first
+ * list reflecting it − its POST time (same clock); the time a GET first showed it is reported
+ * too. Reference in the same run: the raw kafkajs produce → consume round trip at the same rate.
+ * Auth off (KAIROS_AUTH=off). Never pass/fail.
+ *
+ *   npm run bench:recommender:freshness -- [--runs 3] [--events 1000] [--rate 200] [--users 300]
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type AppProcess, startAppProcess } from '../../test/support/app-process';
+import { machineDescription, summarizeRuns } from '../support/stats';
+import { benchScope } from './support/bench-scope';
+import { FreshnessProbe } from './support/freshness-probe';
+import { kafkaRoundTrip } from './support/kafka-round-trip';
+import { summarizeLatencies } from './support/latency';
+import { writeRandomModelVersion } from './support/random-model';
+import { SessionFeaturesTap } from './support/session-features-tap';
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    events: { type: 'string', default: '1000' },
+    rate: { type: 'string', default: '200' },
+    users: { type: 'string', default: '300' },
+    items: { type: 'string', default: '10000' },
+    'poll-concurrency': { type: 'string', default: '8' },
+    'poll-interval-ms': { type: 'string', default: '5' },
+    'base-port': { type: 'string', default: '3921' },
+  },
+});
+const RUNS = Number(args.runs);
+const EVENTS = Number(args.events);
+const RATE = Number(args.rate);
+const USERS = Number(args.users);
+const ITEMS = Number(args.items);
+const BASE_PORT = Number(args['base-port']);
+const PROBE = {
+  concurrency: Number(args['poll-concurrency']),
+  minIntervalMs: Number(args['poll-interval-ms']),
+};
+
+async function postEvent(ingestUrl: string, userId: string, itemId: string): Promise<string> {
+  const response = await fetch(`${ingestUrl}/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId, itemId, type: 'view', context: { page: 'bench' } }),
+  });
+  if (!response.ok) throw new Error(`POST /v1/events: HTTP ${response.status}`);
+  return ((await response.json()) as { eventId: string }).eventId;
+}
+
+/** Sends `count` events, user i % USERS, evenly spaced at `rate`; the probe tracks each one. */
+async function sendPaced(
+  ingest: AppProcess,
+  probe: FreshnessProbe,
+  count: number,
+  rate: number,
+  vocabulary: readonly string[],
+  offset: number,
+): Promise<void> {
+  const started = performance.now();
+  const posts: Array<Promise<void>> = [];
+  for (let i = 0; i < count; i++) {
+    const wait = started + (i * 1_000) / rate - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const userId = `fresh-user-${i % USERS}`;
+    const itemId = vocabulary[((offset + i) * 7_919) % vocabulary.length] ?? 'item-0';
+    const postedAt = Date.now();
+    posts.push(
+      postEvent(ingest.baseUrl, userId, itemId).then((eventId) =>
+        probe.tracker.sent(userId, eventId, postedAt),
+      ),
+    );
+  }
+  await Promise.all(posts);
+}
+
+async function run(index: number, modelRoot: string, vocabulary: readonly string[]) {
+  const scope = benchScope('recommender-fresh', index);
+  const reference = await kafkaRoundTrip({
+    config: scope.config('recommender'),
+    topic: `${scope.prefix}round-trip`,
+    count: EVENTS,
+    ratePerSecond: RATE,
+  });
+  const env = scope.appEnv({ MODEL_DIR: modelRoot, MODEL_SMOKE_TIMEOUT_MS: '30000' });
+  const apps: AppProcess[] = [];
+  let tap: SessionFeaturesTap | undefined;
+  try {
+    const recommender = await startAppProcess('recommender', env, BASE_PORT + 2);
+    apps.push(recommender);
+    apps.push(await startAppProcess('feature', env, BASE_PORT + 1));
+    const ingest = await startAppProcess('ingest', env, BASE_PORT);
+    apps.push(ingest);
+    tap = new SessionFeaturesTap(scope.config('recommender'));
+    await tap.start();
+
+    // Warm-up: one event per user through the whole pipeline (group joins, JIT, model active).
+    const warmUp = new FreshnessProbe(recommender.baseUrl, { ...PROBE, deadlineMs: 180_000 });
+    const warming = warmUp.run();
+    await sendPaced(ingest, warmUp, USERS, RATE, vocabulary, 0);
+    warmUp.stop();
+    await warming;
+    if (warmUp.tracker.pending > 0) throw new Error(`warm-up: ${warmUp.tracker.pending} pending`);
+
+    process.stdout.write(`run ${index}/${RUNS}: ${EVENTS} events at ${RATE}/s...`);
+    const probe = new FreshnessProbe(recommender.baseUrl, { ...PROBE, deadlineMs: 300_000 });
+    const probing = probe.run();
+    await sendPaced(ingest, probe, EVENTS, RATE, vocabulary, USERS);
+    probe.stop();
+    await probing;
+    console.log(` ${probe.tracker.pending} never reflected`);
+    const reflections = probe.tracker.reflections();
+    const computed = summarizeLatencies(reflections.map((r) => r.computedMs));
+    const observed = summarizeLatencies(reflections.map((r) => r.observedMs));
+    const stages = stageSplit(probe, tap);
+    return {
+      kafkaRoundTripP50Ms: reference.p50,
+      kafkaRoundTripP99Ms: reference.p99,
+      freshnessP50Ms: computed.p50,
+      freshnessP99Ms: computed.p99,
+      freshnessMaxMs: computed.max,
+      observedGetP50Ms: observed.p50,
+      observedGetP99Ms: observed.p99,
+      p99ToKafkaRoundTripP99: computed.p99 / reference.p99,
+      featureStageP50Ms: stages.feature.p50,
+      featureStageP99Ms: stages.feature.p99,
+      recommenderStageP50Ms: stages.recommender.p50,
+      recommenderStageP99Ms: stages.recommender.p99,
+      eventsReflected: computed.count,
+      eventsNeverReflected: probe.tracker.pending,
+    };
+  } finally {
+    await tap?.stop();
+    for (const app of apps.reverse()) await app.stop();
+    await scope.dropDatabase();
+  }
+}
+
+/**
+ * Where the time goes, over events that got a snapshot of their own: POST → snapshot read from
+ * session-features (ingest + events topic + feature), then snapshot → list computed (recommender).
+ */
+function stageSplit(probe: FreshnessProbe, tap: SessionFeaturesTap) {
+  const feature: number[] = [];
+  const recommender: number[] = [];
+  for (const event of probe.tracker.events()) {
+    const arrival = tap.arrival(event.eventId);
+    if (arrival === undefined || event.reflection === undefined) continue;
+    feature.push(arrival - event.postedAt);
+    recommender.push(event.postedAt + event.reflection.computedMs - arrival);
+  }
+  return { feature: summarizeLatencies(feature), recommender: summarizeLatencies(recommender) };
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `bench/recommender/freshness on ${machineDescription()}; ${RUNS} runs, ${EVENTS} events at ${RATE}/s over ${USERS} users, ${ITEMS}-item model; auth off`,
+  );
+  const model = writeRandomModelVersion({ items: ITEMS, dimension: 64 });
+  const runs: Array<Record<string, number>> = [];
+  try {
+    for (let index = 1; index <= RUNS; index++) {
+      runs.push(await run(index, model.modelRoot, model.vocabulary));
+    }
+  } finally {
+    rmSync(model.modelRoot, { recursive: true, force: true });
+  }
+  const summary = summarizeRuns(runs);
+  const targets = { 'freshness p99 <= 250 ms': (summary.freshnessP99Ms ?? Infinity) <= 250 };
+  console.log('targets (informational, not a pass/fail test):', targets);
+  const report = {
+    benchmark: 'recommender-freshness',
+    machine: machineDescription(),
+    at: new Date().toISOString(),
+    settings: { RUNS, EVENTS, RATE, USERS, ITEMS, PROBE, auth: 'off' },
+    runs,
+    median: summary,
+    targets,
+  };
+  const results = resolve(__dirname, '../results');
+  mkdirSync(results, { recursive: true });
+  writeFileSync(resolve(results, 'recommender-freshness.json'), JSON.stringify(report, null, 2));
+  console.log(JSON.stringify(report));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

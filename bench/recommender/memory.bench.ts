@@ -1,0 +1,169 @@
+/**
+ * bench/recommender/memory: resident memory of a recommender process serving a 10,000-item x
+ * 64-dimension model after it has scored and cached 100,000 users (one `session-features`
+ * snapshot each, published straight to its topic), next to the same process idle with the model
+ * loaded (the reference, measured in the same run). RSS is read from /proc/<pid>/status (VmRSS,
+ * and VmHWM for the peak); samples taken while users arrive give MiB per 1,000 users. Auth off.
+ * Never pass/fail.
+ *
+ *   npm run bench:recommender:memory -- [--runs 1] [--users 100000] [--items 10000] [--window 10]
+ */
+import { readFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startAppProcess } from '../../test/support/app-process';
+import { machineDescription, printTable, summarizeRuns } from '../support/stats';
+import { benchScope } from './support/bench-scope';
+import { cacheUsers, getRecommendations, notPrecomputed } from './support/cached-users';
+import { writeRandomModelVersion } from './support/random-model';
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '1' },
+    users: { type: 'string', default: '100000' },
+    items: { type: 'string', default: '10000' },
+    dimension: { type: 'string', default: '64' },
+    // Events per snapshot window (what the engine learns and remembers per user).
+    window: { type: 'string', default: '10' },
+    port: { type: 'string', default: '3931' },
+  },
+});
+const RUNS = Number(args.runs);
+const USERS = Number(args.users);
+const ITEMS = Number(args.items);
+const DIMENSION = Number(args.dimension);
+const WINDOW = Number(args.window);
+const MIB = 2 ** 20;
+
+/** VmRSS / VmHWM of a process in MiB (Linux). */
+function residentMiB(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string): number =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+  return { rss: (kib('VmRSS') * 1024) / MIB, peak: (kib('VmHWM') * 1024) / MIB };
+}
+
+/** V8 heap in use (prom-client's default gauge), in MiB: what the JS objects hold, without GC slack. */
+async function heapUsedMiB(baseUrl: string): Promise<number> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  return Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1]) / MIB;
+}
+
+/**
+ * Growth per 1,000 users over the second half of the samples: the first batches also pay for
+ * one-off allocations (inference buffers, consumer fetch buffers), which are not per user.
+ */
+function lateSlopePer1000(samples: ReadonlyArray<{ users: number; mib: number }>): number {
+  const last = samples.at(-1);
+  const middle = samples.find((sample) => sample.users >= (last?.users ?? 0) / 2);
+  if (last === undefined || middle === undefined || last.users === middle.users) return Number.NaN;
+  return ((last.mib - middle.mib) / (last.users - middle.users)) * 1_000;
+}
+
+async function untilModelActive(baseUrl: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const answered = await getRecommendations(baseUrl, 'memory-probe').then(
+      () => true,
+      () => false,
+    );
+    if (answered) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('the recommender did not activate the model within 120 s');
+}
+
+async function run(index: number): Promise<Record<string, number>> {
+  const model = writeRandomModelVersion({ items: ITEMS, dimension: DIMENSION });
+  const scope = benchScope('recommender-memory', index);
+  const app = await startAppProcess(
+    'recommender',
+    scope.appEnv({ MODEL_DIR: model.modelRoot, MODEL_SMOKE_TIMEOUT_MS: '30000' }),
+    Number(args.port),
+  );
+  const pid = app.child.pid ?? 0;
+  try {
+    await untilModelActive(app.baseUrl);
+    await new Promise((r) => setTimeout(r, 2_000));
+    const idle = residentMiB(pid);
+    const idleHeap = await heapUsedMiB(app.baseUrl);
+    const rssSamples = [{ users: 0, mib: idle.rss }];
+    const heapSamples = [{ users: 0, mib: idleHeap }];
+    const cached = await cacheUsers({
+      scope,
+      vocabulary: model.vocabulary,
+      users: USERS,
+      windowLength: WINDOW,
+      label: `memory run ${index}`,
+      progressEveryMs: 15_000,
+      onProgress: async (usersLeft) => {
+        rssSamples.push({ users: USERS - usersLeft, mib: residentMiB(pid).rss });
+        heapSamples.push({ users: USERS - usersLeft, mib: await heapUsedMiB(app.baseUrl) });
+      },
+    });
+    const sampleIds = cached.userIds.filter((_, i) => i % Math.ceil(USERS / 500) === 0);
+    const missing = await notPrecomputed(app.baseUrl, sampleIds);
+    if (missing > 0) throw new Error(`${missing} sampled users have no precomputed list`);
+    const loaded = residentMiB(pid);
+    const loadedHeap = await heapUsedMiB(app.baseUrl);
+    rssSamples.push({ users: USERS, mib: loaded.rss });
+    heapSamples.push({ users: USERS, mib: loadedHeap });
+    printTable(
+      rssSamples.map((sample, i) => ({
+        users: sample.users,
+        'RSS MiB': sample.mib,
+        'heap used MiB': heapSamples[i]?.mib ?? Number.NaN,
+      })),
+    );
+    return {
+      idleRssMiB: idle.rss,
+      loadedRssMiB: loaded.rss,
+      peakRssMiB: loaded.peak,
+      loadedToIdleRatio: loaded.rss / idle.rss,
+      idleHeapUsedMiB: idleHeap,
+      loadedHeapUsedMiB: loadedHeap,
+      lateRssMiBPer1000Users: lateSlopePer1000(rssSamples),
+      lateHeapMiBPer1000Users: lateSlopePer1000(heapSamples),
+      // Upper bound when run with fewer than 100,000 users: assumes all late RSS growth is per user
+      // (it need not be: compare the heap slope).
+      rssAt100kUsersUpperBoundMiB:
+        loaded.rss + (Math.max(0, 100_000 - USERS) / 1_000) * lateSlopePer1000(rssSamples),
+      usersPerSecond: USERS / cached.secondsToLagZero,
+    };
+  } finally {
+    await app.stop();
+    await scope.dropDatabase();
+    rmSync(model.modelRoot, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `bench/recommender/memory on ${machineDescription()}; ${RUNS} runs, ${USERS} users (window ${WINDOW}), ${ITEMS} x ${DIMENSION} model; auth off`,
+  );
+  const runs: Array<Record<string, number>> = [];
+  for (let index = 1; index <= RUNS; index++) runs.push(await run(index));
+  const summary = summarizeRuns(runs);
+  const targets = {
+    [`RSS <= 512 MiB with ${USERS} users`]: (summary.loadedRssMiB ?? Infinity) <= 512,
+  };
+  console.log('targets (informational, not a pass/fail test):', targets);
+  const report = {
+    benchmark: 'recommender-memory',
+    machine: machineDescription(),
+    at: new Date().toISOString(),
+    settings: { RUNS, USERS, ITEMS, DIMENSION, WINDOW, auth: 'off' },
+    runs,
+    median: summary,
+    targets,
+  };
+  const results = resolve(__dirname, '../results');
+  mkdirSync(results, { recursive: true });
+  writeFileSync(resolve(results, 'recommender-memory.json'), JSON.stringify(report, null, 2));
+  console.log(JSON.stringify(report));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
