@@ -43,6 +43,10 @@ writes JSON and an HTML report with the moving-average HR@10 curve.
   --history <n>             history length L fed to the model (default ${engineDefaults.historyLength})
   --recency-decay <x>       pooling weight factor per step back (default ${engineDefaults.recencyDecay})
   --half-life-hours <x>     popularity prior half-life (default ${engineDefaults.popularityHalfLifeMs / 3_600_000})
+  --transition-weight <x>   weight of the directional next-item term (default ${engineDefaults.transitions.weight}; 0 = model only)
+  --transition-step <x>     online change of log(weight) per telling answer (default ${engineDefaults.transitions.weightStep}; 0 = fixed weight)
+  --transition-prior <x>    pseudo-count shrinking rarely seen transitions (default ${engineDefaults.transitions.evidencePrior})
+  --transition-context <n>  latest items voting for successors (default ${engineDefaults.transitions.contextLength})
   --moving-window <n>       steps per moving-average point (default 1000)
   --help                    show this help
 `;
@@ -69,6 +73,10 @@ async function main(): Promise<void> {
       'max-norm': { type: 'string' },
       seed: { type: 'string' },
       'moving-window': { type: 'string' },
+      'transition-weight': { type: 'string' },
+      'transition-context': { type: 'string' },
+      'transition-step': { type: 'string' },
+      'transition-prior': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -89,6 +97,14 @@ async function main(): Promise<void> {
   const learningRate =
     values.lr === undefined ? engineDefaults.learner.learningRate : Number(values.lr);
   if (!(learningRate >= 0)) throw new UsageError(`--lr must be >= 0, got "${values.lr}"`);
+
+  const transitionWeight =
+    values['transition-weight'] === undefined
+      ? engineDefaults.transitions.weight
+      : Number(values['transition-weight']);
+  if (!(transitionWeight >= 0)) {
+    throw new UsageError(`--transition-weight must be >= 0, got "${values['transition-weight']}"`);
+  }
 
   const startedAt = performance.now();
   const all = await readInteractions(values.input, values.format);
@@ -111,6 +127,22 @@ async function main(): Promise<void> {
         engineDefaults.popularityHalfLifeMs / 3_600_000,
       ) * 3_600_000,
     seed: integerOption(values.seed, 'seed', engineDefaults.seed, 0),
+    transitions: {
+      weight: transitionWeight,
+      evidencePrior:
+        values['transition-prior'] === undefined
+          ? engineDefaults.transitions.evidencePrior
+          : Number(values['transition-prior']),
+      weightStep:
+        values['transition-step'] === undefined
+          ? engineDefaults.transitions.weightStep
+          : Number(values['transition-step']),
+      contextLength: integerOption(
+        values['transition-context'],
+        'transition-context',
+        engineDefaults.transitions.contextLength,
+      ),
+    },
     learner: {
       seed: integerOption(values.seed, 'seed', engineDefaults.learner.seed, 0),
       learningRate,
@@ -158,10 +190,14 @@ async function main(): Promise<void> {
     engineOptions: { ...engine.options, eventTypeWeights: undefined },
     recentPopularWindowHours: windowMs / 3_600_000,
     warmupFraction,
+    transitionWeightAtEnd: engine.transitionWeight,
     hr10LiftOverBestBaseline: lift,
     wallSeconds: (performance.now() - startedAt) / 1000,
   };
   process.stdout.write(`${formatReportTable(report)}\n`);
+  process.stdout.write(
+    `engine transition weight at the end: ${engine.transitionWeight.toFixed(2)}\n`,
+  );
   if (lift) {
     process.stdout.write(
       `engine HR@10 vs best baseline (${lift.best}): ${(100 * lift.lift).toFixed(1)}% relative\n`,

@@ -10,10 +10,17 @@ export {
 } from './users/user-state';
 export { identityScoring, probeLinearScoring, type LinearScoring } from './learning/linear-scoring';
 export { OnlineLearner, type OnlineLearnerOptions } from './learning/online-learner';
+export { TransitionModel, type TransitionModelOptions } from './learning/transition-model';
+export {
+  AdaptiveBlendWeight,
+  type AdaptiveBlendWeightOptions,
+  type ComponentTops,
+} from './engine/adaptive-blend-weight';
 export {
   DEFAULT_ENGINE_OPTIONS,
   resolveEngineOptions,
   type RecommendationEngineOptions,
+  type TransitionBlendOptions,
 } from './engine/engine-options';
 export { RecommendationEngine, type ObserveResult } from './engine/recommendation-engine';
 export { selectTopK, type ScoredIndex } from './engine/top-k';

@@ -1,5 +1,26 @@
 import { DEFAULT_EVENT_TYPE_WEIGHTS, type EventTypeWeights } from '../domain/interaction';
 import type { OnlineLearnerOptions } from '../learning/online-learner';
+import type { TransitionModelOptions } from '../learning/transition-model';
+
+/** The directional next-item term blended into the model's ranking (see TransitionModel). */
+export interface TransitionBlendOptions extends TransitionModelOptions {
+  /**
+   * Model standard deviations a transition probability of 1 adds at start; 0 turns the blend
+   * off. It then adapts online within [weightMin, weightMax] by `weightStep` per telling answer.
+   */
+  readonly weight: number;
+  readonly weightMin: number;
+  readonly weightMax: number;
+  readonly weightStep: number;
+  /** Users whose latest answer is kept to learn the weight from their next event. */
+  readonly maxPendingUsers: number;
+  /** How many of the user's latest items vote for successors. */
+  readonly contextLength: number;
+  /** Vote weight factor per step back (newest item 1, the one before this, ...). */
+  readonly contextDecay: number;
+  /** The model's best rows re-ranked together with the transition candidates. */
+  readonly modelCandidates: number;
+}
 
 export interface RecommendationEngineOptions {
   /** L: recent events fed to the model per user. */
@@ -17,6 +38,7 @@ export interface RecommendationEngineOptions {
   /** Event-time half-life of the popularity prior. */
   readonly popularityHalfLifeMs: number;
   readonly learner: OnlineLearnerOptions;
+  readonly transitions: TransitionBlendOptions;
   /** Seeds new-item initialisation (negative sampling has its own seed in `learner`). */
   readonly seed: number;
 }
@@ -40,20 +62,36 @@ export const DEFAULT_ENGINE_OPTIONS: RecommendationEngineOptions = {
     uniformNegativeShare: 0.25,
     maxNormFactor: 2.5,
   },
+  transitions: {
+    weight: 4,
+    weightMin: 0.5,
+    weightMax: 1000,
+    weightStep: 0.05,
+    maxPendingUsers: 100_000,
+    contextLength: 3,
+    contextDecay: 0.3,
+    modelCandidates: 100,
+    maxSuccessors: 32,
+    evidencePrior: 0,
+    maxSources: 50_000,
+    halfLifeMs: 7 * 24 * 60 * 60 * 1000,
+  },
   seed: 11,
 };
 
 /** Defaults overridden by `overrides`, with `learner` merged field by field. */
 export function resolveEngineOptions(
-  overrides: Partial<Omit<RecommendationEngineOptions, 'learner'>> & {
+  overrides: Partial<Omit<RecommendationEngineOptions, 'learner' | 'transitions'>> & {
     learner?: Partial<OnlineLearnerOptions>;
+    transitions?: Partial<TransitionBlendOptions>;
   } = {},
 ): RecommendationEngineOptions {
-  const { learner, ...rest } = overrides;
+  const { learner, transitions, ...rest } = overrides;
   const options = {
     ...DEFAULT_ENGINE_OPTIONS,
     ...rest,
     learner: { ...DEFAULT_ENGINE_OPTIONS.learner, ...learner },
+    transitions: { ...DEFAULT_ENGINE_OPTIONS.transitions, ...transitions },
   };
   const positive: [string, number][] = [
     ['historyLength', options.historyLength],
@@ -61,12 +99,25 @@ export function resolveEngineOptions(
     ['maxSeenItemsPerUser', options.maxSeenItemsPerUser],
     ['maxUsers', options.maxUsers],
     ['popularityHalfLifeMs', options.popularityHalfLifeMs],
+    ['transitions.contextLength', options.transitions.contextLength],
+    ['transitions.modelCandidates', options.transitions.modelCandidates],
   ];
   for (const [name, value] of positive) {
     if (!(value > 0)) throw new Error(`engine option ${name} must be > 0, got ${value}`);
   }
   if (!(options.recencyDecay > 0 && options.recencyDecay <= 1)) {
     throw new Error(`engine option recencyDecay must be in (0, 1], got ${options.recencyDecay}`);
+  }
+  if (!(options.transitions.weight >= 0)) {
+    throw new Error(
+      `engine option transitions.weight must be >= 0, got ${options.transitions.weight}`,
+    );
+  }
+  const { contextDecay } = options.transitions;
+  if (!(contextDecay >= 0 && contextDecay <= 1)) {
+    throw new Error(
+      `engine option transitions.contextDecay must be in [0, 1], got ${contextDecay}`,
+    );
   }
   if (!(options.longTermRate >= 0 && options.longTermRate <= 1)) {
     throw new Error(`engine option longTermRate must be in [0, 1], got ${options.longTermRate}`);

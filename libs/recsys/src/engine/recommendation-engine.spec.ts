@@ -106,6 +106,8 @@ describe('RecommendationEngine', () => {
   it('learns transitions online: a repeated a1 -> b1 pattern makes b1 the next pick after a1', async () => {
     const engine = await RecommendationEngine.create(runner(), {
       learner: { learningRate: 0.5, negatives: 1 },
+      // The embedding update alone must do it here; the transition term has its own test.
+      transitions: { weight: 0 },
     });
     const [before] = await recommendAfterA1(engine, 'probe-before');
     expect(before).toBe('a2');
@@ -116,6 +118,26 @@ describe('RecommendationEngine', () => {
     expect(changedItemIds).toEqual(expect.arrayContaining(['a1', 'b1']));
     const [after] = await recommendAfterA1(engine, 'probe-after');
     expect(after).toBe('b1');
+  });
+
+  it('blends in directional transitions seen online, even with a frozen model', async () => {
+    const chain: Interaction[] = [];
+    for (let i = 0; i < 5; i++)
+      chain.push(view(`t${i}`, 'a1', i * 10), view(`t${i}`, 'b1', i * 10 + 1));
+    const modelOnly = await RecommendationEngine.create(runner(), {
+      ...frozen,
+      transitions: { weight: 0 },
+    });
+    modelOnly.observe(chain);
+    expect(await recommendAfterA1(modelOnly, 'probe')).toEqual(['a2']);
+
+    const blended = await RecommendationEngine.create(runner(), frozen);
+    blended.observe(chain);
+    expect(await recommendAfterA1(blended, 'probe')).toEqual(['b1']);
+    // Directional: having seen a1 -> b1 says nothing about what follows b1.
+    blended.observe([view('other', 'b1', 200_000)]);
+    const [afterB1] = await blended.recommend([{ userId: 'other' }], { k: 1, excludeSeen: true });
+    expect(afterB1?.[0]?.itemId).toBe('b2');
   });
 
   it('exports changed rows and applies newer rows from another replica only', async () => {

@@ -14,7 +14,7 @@ import { PopularityPrior } from '../table/popularity-prior';
 import { UserStateStore, type UserState } from '../users/user-state';
 import { resolveEngineOptions, type RecommendationEngineOptions } from './engine-options';
 import { FeatureBatchBuilder, type BatchRow } from './feature-batch-builder';
-import { selectForRow } from './select-recommendations';
+import { TransitionBlender } from './transition-blender';
 
 /** What one `observe` call changed in the item table: publish these rows as deltas. */
 export interface ObserveResult {
@@ -32,6 +32,7 @@ export class RecommendationEngine implements Recommender {
   private prior: PopularityPrior;
   private readonly users: UserStateStore;
   private readonly learner: OnlineLearner;
+  private readonly transitions: TransitionBlender;
   private readonly batchBuilder: FeatureBatchBuilder;
   private readonly weighting: HistoryWeighting;
 
@@ -47,6 +48,7 @@ export class RecommendationEngine implements Recommender {
       options.maxUsers,
     );
     this.learner = new OnlineLearner(options.learner, scoringGeometry);
+    this.transitions = new TransitionBlender(options.transitions);
     this.batchBuilder = new FeatureBatchBuilder(options.historyLength);
     this.weighting = {
       recencyDecay: options.recencyDecay,
@@ -69,6 +71,11 @@ export class RecommendationEngine implements Recommender {
 
   get scoring(): LinearScoring {
     return this.scoringGeometry;
+  }
+
+  /** Current weight of the directional transition term (adapts online; 0 = off). */
+  get transitionWeight(): number {
+    return this.transitions.weight;
   }
 
   get itemCount(): number {
@@ -172,6 +179,9 @@ export class RecommendationEngine implements Recommender {
     }
     // Staying on the same item is not a transition (the trainer collapses these repeats too).
     const isTransition = typeWeight > 0 && user.lastItemId !== event.itemId;
+    if (isTransition && user.lastItemId !== undefined) {
+      this.transitions.learn(event.userId, user.lastItemId, event, row);
+    }
     if (isTransition) {
       const history = resolveHistory(
         user.history,
@@ -197,11 +207,11 @@ export class RecommendationEngine implements Recommender {
     options: RecommendationOptions,
   ): Promise<RecommendedItem[][]> {
     const answers: RecommendedItem[][] = requests.map(() => []);
-    const warm: { position: number; row: BatchRow }[] = [];
+    const warm: { position: number; row: BatchRow; state: UserState }[] = [];
     requests.forEach((request, position) => {
       const state = this.users.get(request.userId);
       const row = this.batchRow(state, options);
-      if (row.history.rows.length > 0) warm.push({ position, row });
+      if (state && row.history.rows.length > 0) warm.push({ position, row, state });
       else answers[position] = this.trending(row, options);
     });
     if (warm.length === 0) return answers;
@@ -215,11 +225,11 @@ export class RecommendationEngine implements Recommender {
     const scored = await this.runner.run(batch);
     warm.forEach((entry, b) => {
       const maskOffset = b * itemCount;
-      const picked = selectForRow(
+      const picked = this.transitions.rank(
+        { userId: requests[entry.position]?.userId ?? '', state: entry.state, table: this.table },
         scored,
         b,
         options.k,
-        itemCount,
         (row) => batch.excludeMask[maskOffset + row] === 1,
       );
       answers[entry.position] = picked.map(({ index, score }) => ({

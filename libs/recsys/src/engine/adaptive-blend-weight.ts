@@ -1,0 +1,81 @@
+export interface AdaptiveBlendWeightOptions {
+  /** Weight before any evidence. */
+  readonly initial: number;
+  readonly min: number;
+  readonly max: number;
+  /** Change of log(weight) per answer where exactly one component had the next item. */
+  readonly step: number;
+  /** Users whose latest answer is remembered; the least recently asked are forgotten. */
+  readonly maxPendingUsers: number;
+}
+
+/** A blended answer and the two rankings it was made from, as table rows. */
+export interface ComponentTops {
+  readonly blendedTop: readonly number[];
+  readonly modelTop: readonly number[];
+  readonly transitionTop: readonly number[];
+}
+
+/**
+ * Learns online how much the transition term should weigh against the model. The engine keeps
+ * each user's latest answer with the two rankings it blended; when the user's next item arrives
+ * and the answer missed it although only the transition ranking had it, the weight goes up;
+ * missed although only the model had it, down (multiplicatively, within bounds). It moves only
+ * on hits the blend lost, so it settles where raising or lowering the weight would lose about as
+ * many as it wins: dense, directional logs (long browsing chains) end up trusting transitions,
+ * sparse ones, where a transition seen once is mostly noise, the model. Deterministic: it depends
+ * only on the order of answers and events.
+ */
+export class AdaptiveBlendWeight {
+  private logWeight: number;
+  /**
+   * Per user, the rows the latest answer lost that only one component had: the first
+   * `transitionOnly` of them only the transition list, the rest only the model's. That is all
+   * `observeNext` needs, in a few bytes per row.
+   */
+  private readonly pending = new Map<string, { lost: Int32Array; transitionOnly: number }>();
+
+  constructor(private readonly options: AdaptiveBlendWeightOptions) {
+    if (!(options.min > 0 && options.min <= options.initial && options.initial <= options.max)) {
+      throw new Error(
+        `blend weight needs 0 < min <= initial <= max, got ${options.min}, ${options.initial}, ${options.max}`,
+      );
+    }
+    if (!(options.step >= 0)) throw new Error(`blend step must be >= 0, got ${options.step}`);
+    this.logWeight = Math.log(options.initial);
+  }
+
+  get weight(): number {
+    return Math.exp(this.logWeight);
+  }
+
+  /** Remembers what each component ranked for `userId` in the answer just given. */
+  rememberAnswer(userId: string, tops: ComponentTops): void {
+    if (this.options.step === 0) return;
+    const lostBy = (own: readonly number[], other: readonly number[]): number[] =>
+      own.filter((row) => !other.includes(row) && !tops.blendedTop.includes(row));
+    const transitionOnly = lostBy(tops.transitionTop, tops.modelTop);
+    const modelOnly = lostBy(tops.modelTop, tops.transitionTop);
+    this.pending.delete(userId);
+    this.pending.set(userId, {
+      lost: Int32Array.from([...transitionOnly, ...modelOnly]),
+      transitionOnly: transitionOnly.length,
+    });
+    if (this.pending.size > this.options.maxPendingUsers) {
+      const oldest = this.pending.keys().next();
+      if (!oldest.done) this.pending.delete(oldest.value);
+    }
+  }
+
+  /** The user moved on to `row`: a miss one component alone had moves the weight its way. */
+  observeNext(userId: string, row: number): void {
+    const answer = this.pending.get(userId);
+    if (!answer) return;
+    this.pending.delete(userId);
+    const position = answer.lost.indexOf(row);
+    if (position < 0) return;
+    const { step, min, max } = this.options;
+    const moved = this.logWeight + (position < answer.transitionOnly ? step : -step);
+    this.logWeight = Math.min(Math.log(max), Math.max(Math.log(min), moved));
+  }
+}
