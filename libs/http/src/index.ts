@@ -8,3 +8,4 @@ export { ApiKeyAuthenticator } from './auth/api-key.authenticator';
 export { TokenBuckets } from './auth/token-bucket';
 export { type KairosRequest } from './request/kairos-request';
 export { traceFromHeaders, requestTrace, type RequestTrace } from './request/trace-context';
+export { checkedEntityId } from './request/checked-entity-id';

@@ -1,7 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ENTITY_ID_PATTERN, type SessionFeaturesMessage } from '@kairos/contracts';
-import { ErrorCode, KairosError, RequireScope } from '@kairos/http';
+import { ErrorCode, KairosError, RequireScope, checkedEntityId } from '@kairos/http';
 import { SessionUpdateService } from '../events/session-update.service';
 import { toSessionFeatures } from '../sessions/session-features';
 import { UserStateRepository } from '../storage/user-state.repository';
@@ -28,11 +28,7 @@ export class UserSessionController {
     description: 'The same snapshot the feature service publishes on session-features.',
   })
   async session(@Param('userId') userId: string): Promise<SessionFeaturesMessage> {
-    if (!ENTITY_ID_PATTERN.test(userId)) {
-      throw KairosError.validation([
-        { field: 'userId', reason: 'userId must be 1-128 characters of [A-Za-z0-9._:@-]' },
-      ]);
-    }
+    checkedEntityId('userId', userId);
     const state = await this.users.findOne(userId);
     if (state === null)
       throw new KairosError(ErrorCode.NotFound, `no session state for user ${userId}`);

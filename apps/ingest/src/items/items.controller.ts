@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, HttpCode, HttpStatus, Param, Put, Req } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ENTITY_ID_PATTERN, type ItemMessage, ItemUpsertDto } from '@kairos/contracts';
-import { KairosError, type KairosRequest, RequireScope, requestTrace } from '@kairos/http';
+import { type KairosRequest, RequireScope, requestTrace, checkedEntityId } from '@kairos/http';
 import { CatalogService } from './catalog.service';
 
 @ApiTags('catalog')
@@ -36,7 +36,7 @@ export class ItemsController {
     @Body() item: ItemUpsertDto,
     @Req() request: KairosRequest,
   ): Promise<ItemMessage> {
-    return this.catalog.upsert(checkedItemId(itemId), item, requestTrace(request));
+    return this.catalog.upsert(checkedEntityId('itemId', itemId), item, requestTrace(request));
   }
 
   @Delete(':itemId')
@@ -48,16 +48,7 @@ export class ItemsController {
     @Param('itemId') itemId: string,
     @Req() request: KairosRequest,
   ): Promise<{ itemId: string; deleted: true }> {
-    await this.catalog.remove(checkedItemId(itemId), requestTrace(request));
+    await this.catalog.remove(checkedEntityId('itemId', itemId), requestTrace(request));
     return { itemId, deleted: true };
   }
-}
-
-function checkedItemId(itemId: string): string {
-  if (!ENTITY_ID_PATTERN.test(itemId)) {
-    throw KairosError.validation([
-      { field: 'itemId', reason: 'itemId must be 1-128 characters of [A-Za-z0-9._:@-]' },
-    ]);
-  }
-  return itemId;
 }

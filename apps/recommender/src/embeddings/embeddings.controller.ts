@@ -1,7 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ENTITY_ID_PATTERN } from '@kairos/contracts';
-import { ErrorCode, KairosError, RequireScope } from '@kairos/http';
+import { checkedEntityId, ErrorCode, KairosError, RequireScope } from '@kairos/http';
 import { type ModelRef } from '@kairos/model';
 import { EngineService } from '../engine/engine.service';
 
@@ -23,11 +22,7 @@ export class EmbeddingsController {
   @Get(':itemId')
   @ApiOperation({ summary: "An item's live embedding row in this replica" })
   row(@Param('itemId') itemId: string): ItemEmbeddingView {
-    if (!ENTITY_ID_PATTERN.test(itemId)) {
-      throw KairosError.validation([
-        { field: 'itemId', reason: 'itemId must be 1-128 characters of [A-Za-z0-9._:@-]' },
-      ]);
-    }
+    checkedEntityId('itemId', itemId);
     const serving = this.engines.current();
     if (serving === null || serving.engine.rowVersion(itemId) === undefined) {
       throw new KairosError(ErrorCode.NotFound, `no embedding row for item ${itemId}`);

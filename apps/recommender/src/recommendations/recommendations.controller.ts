@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ENTITY_ID_PATTERN } from '@kairos/contracts';
-import { KairosError, RequireScope } from '@kairos/http';
+import { RequireScope, checkedEntityId } from '@kairos/http';
 import {
   type RecommendationAnswer,
   RecommendationQueryService,
@@ -24,11 +24,7 @@ export class RecommendationsController {
     @Param('userId') userId: string,
     @Query() query: RecommendationsQueryDto,
   ): Promise<RecommendationAnswer> {
-    if (!ENTITY_ID_PATTERN.test(userId)) {
-      throw KairosError.validation([
-        { field: 'userId', reason: 'userId must be 1-128 characters of [A-Za-z0-9._:@-]' },
-      ]);
-    }
+    checkedEntityId('userId', userId);
     return this.recommendations.recommend({
       userId,
       k: query.k ?? DEFAULT_K,
