@@ -16,7 +16,7 @@ if (args.includes('--help') || args.includes('-h')) {
   console.log(`usage: npm start [-- <app>...]   apps: ${APPS.join(', ')} (default: all)
 
 Starts the apps from dist/ (building first when sources changed). Without KAFKA_BROKERS and
-MONGODB_URI in the environment it runs scripts/infra/up.sh (Kafka + FerretDB on 127.0.0.1,
+MONGODB_URI in the environment it runs scripts/infra/up.sh (Kafka + a MongoDB-protocol server on 127.0.0.1,
 needs java, mvn and go) and reads the addresses from .infra/env. With Docker, start the stack
 with \`docker compose up\` instead.`);
   process.exit(0);
