@@ -16,6 +16,45 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
     meaning: 'HTTP port of the app.',
   },
   LOG_LEVEL: { default: 'info', meaning: '`debug`, `info`, `warn` or `error`.' },
+  LOG_FORMAT: {
+    default: 'json (text when NODE_ENV=development)',
+    meaning: '`json` (one object per line with trace_id and span_id) or `text`.',
+  },
+  OTEL_SDK_DISABLED: {
+    default: 'false',
+    meaning: '`true` turns tracing off entirely (no SDK, no instrumentation).',
+  },
+  OTEL_SERVICE_NAME: {
+    default: '`kairos-<app>`',
+    meaning: "The `service.name` of the app's spans.",
+  },
+  OTEL_RESOURCE_ATTRIBUTES: {
+    default: '(none)',
+    meaning:
+      'Extra resource attributes, `key=value,...` (`service.version` and `service.instance.id` are set).',
+  },
+  OTEL_TRACES_EXPORTER: {
+    default: 'otlp when an endpoint is set, else none',
+    meaning: '`otlp`, `console` or `none` (no exporter: tracing off).',
+  },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    default: '(none)',
+    meaning:
+      'Collector base URL, e.g. `http://localhost:4318` (HTTP) or `http://localhost:4317` (gRPC).',
+  },
+  OTEL_EXPORTER_OTLP_PROTOCOL: {
+    default: 'http/protobuf',
+    meaning: '`http/protobuf`, `http/json` or `grpc`.',
+  },
+  OTEL_TRACES_SAMPLER: {
+    default: 'parentbased_always_on',
+    meaning:
+      '`always_on`, `always_off`, `traceidratio`, `parentbased_always_on`, `parentbased_always_off` or `parentbased_traceidratio`.',
+  },
+  OTEL_TRACES_SAMPLER_ARG: {
+    default: '1.0',
+    meaning: 'Sampling ratio from 0 to 1 for the `*traceidratio` samplers.',
+  },
   KAIROS_INSTANCE_ID: {
     default: '`<hostname>-<pid>`',
     meaning: 'Identifies this replica in logs, metrics and Kafka client ids.',

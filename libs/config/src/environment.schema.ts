@@ -1,4 +1,14 @@
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { Type } from 'class-transformer';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -6,6 +16,17 @@ export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const KAFKA_ACKS = ['all', '1', '0'] as const;
 export const KAFKA_COMPRESSIONS = ['none', 'gzip', 'lz4'] as const;
 export const ON_OFF = ['on', 'off'] as const;
+export const LOG_FORMATS = ['json', 'text'] as const;
+export const TRACES_EXPORTERS = ['otlp', 'console', 'none'] as const;
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
+export const TRACES_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
 
 /**
  * Every environment variable Kairos reads, with its rule. Presence of variables without a
@@ -18,7 +39,36 @@ export class EnvironmentSchema {
 
   @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL?: (typeof LOG_LEVELS)[number];
 
+  @IsOptional() @IsIn(LOG_FORMATS) LOG_FORMAT?: (typeof LOG_FORMATS)[number];
+
   @IsOptional() @IsString() @MaxLength(128) KAIROS_INSTANCE_ID?: string;
+
+  @IsOptional() @IsIn(['true', 'false']) OTEL_SDK_DISABLED?: 'true' | 'false';
+
+  @IsOptional() @Matches(/^[A-Za-z0-9._-]{1,100}$/) OTEL_SERVICE_NAME?: string;
+
+  /** `key=value` pairs separated by commas (W3C baggage format), added to the resource. */
+  @IsOptional()
+  @Matches(/^\s*[^=,\s]+=[^,]*(,\s*[^=,\s]+=[^,]*)*$/, {
+    message: 'OTEL_RESOURCE_ATTRIBUTES must be comma-separated key=value pairs',
+  })
+  OTEL_RESOURCE_ATTRIBUTES?: string;
+
+  @IsOptional() @IsIn(TRACES_EXPORTERS) OTEL_TRACES_EXPORTER?: (typeof TRACES_EXPORTERS)[number];
+
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, {
+    message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL',
+  })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  @IsOptional()
+  @IsIn(OTLP_PROTOCOLS)
+  OTEL_EXPORTER_OTLP_PROTOCOL?: (typeof OTLP_PROTOCOLS)[number];
+
+  @IsOptional() @IsIn(TRACES_SAMPLERS) OTEL_TRACES_SAMPLER?: (typeof TRACES_SAMPLERS)[number];
+
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(1) OTEL_TRACES_SAMPLER_ARG?: number;
 
   @IsOptional()
   @Matches(/^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/, {

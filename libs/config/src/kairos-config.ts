@@ -1,5 +1,6 @@
 import { type AppName } from './app-name';
 import { type ApiKeyConfig } from './api-keys';
+import { type TelemetryConfig } from './telemetry-config';
 import { type KAFKA_COMPRESSIONS, type LOG_LEVELS, type NODE_ENVS } from './environment.schema';
 
 export interface KafkaConfig {
@@ -61,7 +62,9 @@ export interface KairosConfig {
   readonly nodeEnv: (typeof NODE_ENVS)[number];
   readonly port: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly logFormat: 'json' | 'text';
   readonly instanceId: string;
+  readonly telemetry: TelemetryConfig;
   readonly kafka: KafkaConfig;
   readonly http: HttpConfig;
   readonly ingest: IngestConfig;

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ConfigValidationError, loadConfig } from './load-config';
+import { ConfigValidationError } from './config-validation.error';
+import { loadConfig } from './load-config';
+import { loadTelemetryConfig } from './telemetry-config';
 import { DEFAULT_PORTS } from './app-name';
 
 describe('loadConfig', () => {
@@ -135,5 +137,50 @@ describe('loadConfig', () => {
     expect(() => loadConfig('recommender', { PORT: 'x' })).toThrow(
       /KAFKA_BROKERS[\s\S]*MONGODB_URI[\s\S]*PORT|PORT[\s\S]*KAFKA_BROKERS/,
     );
+  });
+});
+
+describe('loadTelemetryConfig', () => {
+  it('keeps tracing off until an exporter or an endpoint is configured', () => {
+    expect(loadTelemetryConfig('ingest', {}).export).toEqual({ kind: 'none' });
+    expect(
+      loadTelemetryConfig('ingest', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' })
+        .export,
+    ).toEqual({ kind: 'otlp', protocol: 'http/protobuf', endpoint: 'http://collector:4318' });
+    expect(
+      loadTelemetryConfig('ingest', {
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_SDK_DISABLED: 'true',
+      }).export,
+    ).toEqual({ kind: 'none' });
+  });
+
+  it('reads the sampler, service name and resource attributes', () => {
+    const config = loadTelemetryConfig('recommender', {
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.1',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=staging, team=recs',
+      KAIROS_INSTANCE_ID: 'r-1',
+    });
+    expect(config).toMatchObject({
+      serviceName: 'kairos-recommender',
+      instanceId: 'r-1',
+      export: { kind: 'otlp', protocol: 'grpc', endpoint: 'http://localhost:4317' },
+      sampler: 'parentbased_traceidratio',
+      samplerRatio: 0.1,
+      resourceAttributes: { 'deployment.environment': 'staging', team: 'recs' },
+    });
+  });
+
+  it('names every malformed tracing variable', () => {
+    expect(() =>
+      loadTelemetryConfig('feature', {
+        OTEL_TRACES_EXPORTER: 'jaeger',
+        OTEL_TRACES_SAMPLER_ARG: '2',
+        LOG_FORMAT: 'xml',
+      }),
+    ).toThrow(/OTEL_TRACES_EXPORTER[\s\S]*OTEL_TRACES_SAMPLER_ARG|LOG_FORMAT/);
   });
 });

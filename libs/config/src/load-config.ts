@@ -1,55 +1,23 @@
 import 'reflect-metadata';
-import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import { type ApiKeyConfig, parseApiKeys } from './api-keys';
 import { type AppName, DEFAULT_PORTS, REQUIRED_ENV } from './app-name';
-import { ENVIRONMENT_VARIABLES } from './environment-variables';
-import { EnvironmentSchema } from './environment.schema';
+import { type Environment, instanceIdOf, logFormatOf, parseEnvironment } from './environment';
+import { ConfigValidationError } from './config-validation.error';
 import { type KairosConfig } from './kairos-config';
-
-export interface ConfigProblem {
-  readonly variable: string;
-  readonly reason: string;
-}
-
-export class ConfigValidationError extends Error {
-  constructor(
-    readonly app: AppName,
-    readonly problems: readonly ConfigProblem[],
-  ) {
-    super(
-      `Invalid configuration for ${app}:\n` +
-        problems.map((p) => `  - ${p.variable}: ${p.reason}`).join('\n'),
-    );
-    this.name = 'ConfigValidationError';
-  }
-}
-
-type Environment = Readonly<Record<string, string | undefined>>;
+import { telemetryConfigOf } from './telemetry-config';
 
 /**
  * Validates the environment once, at boot, into a typed object. Empty strings count as unset
  * so `FOO=` in an env file means "use the default", as it does for most tools.
  */
 export function loadConfig(app: AppName, env: Environment = process.env): KairosConfig {
-  const present = Object.fromEntries(
-    Object.keys(ENVIRONMENT_VARIABLES)
-      .map((key) => [key, env[key]?.trim()] as const)
-      .filter(([, value]) => value !== undefined && value !== ''),
+  const { parsed, problems } = parseEnvironment(env);
+  problems.unshift(
+    ...REQUIRED_ENV[app]
+      .filter((variable) => env[variable] === undefined || env[variable]?.trim() === '')
+      .map((variable) => ({ variable, reason: `is required by ${app} and not set` })),
   );
-  const problems: ConfigProblem[] = REQUIRED_ENV[app]
-    .filter((variable) => present[variable] === undefined)
-    .map((variable) => ({ variable, reason: `is required by ${app} and not set` }));
-
-  const parsed = plainToInstance(EnvironmentSchema, present);
-  for (const error of validateSync(parsed, { forbidUnknownValues: false })) {
-    problems.push({
-      variable: error.property,
-      reason: Object.values(error.constraints ?? {}).join('; ') || 'is invalid',
-    });
-  }
   const authEnabled = parsed.KAIROS_AUTH !== 'off';
   let apiKeys: ApiKeyConfig[] = [];
   if (parsed.KAIROS_API_KEYS !== undefined) {
@@ -74,7 +42,9 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
     nodeEnv: parsed.NODE_ENV ?? 'development',
     port: parsed.PORT ?? DEFAULT_PORTS[app],
     logLevel: parsed.LOG_LEVEL ?? 'info',
-    instanceId: parsed.KAIROS_INSTANCE_ID ?? `${hostname()}-${process.pid}`,
+    logFormat: logFormatOf(parsed),
+    instanceId: instanceIdOf(parsed),
+    telemetry: telemetryConfigOf(app, parsed),
     kafka: {
       brokers,
       clientId: parsed.KAFKA_CLIENT_ID ?? `kairos-${app}`,
