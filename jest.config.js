@@ -17,9 +17,11 @@ const libs = [
   'model-training',
   'recsys',
 ];
-const moduleNameMapper = Object.fromEntries(
-  libs.map((lib) => [`^@kairos/${lib}$`, `<rootDir>/libs/${lib}/src`]),
-);
+const moduleNameMapper = {
+  // The entry main.ts imports first, so it loads nothing Nest-related before the SDK starts.
+  '^@kairos/telemetry/bootstrap$': '<rootDir>/libs/telemetry/src/bootstrap',
+  ...Object.fromEntries(libs.map((lib) => [`^@kairos/${lib}$`, `<rootDir>/libs/${lib}/src`])),
+};
 // onnxruntime-node's native results must pass its own typed-array checks inside jest's realm.
 const setupFiles = ['<rootDir>/test/support/node-realm-typed-arrays.ts'];
 const shared = {

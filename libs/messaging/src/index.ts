@@ -9,7 +9,6 @@ export { type InboundBatch, type InboundMessage } from './kafka/inbound-message'
 export { physicalGroupId, physicalTopic } from './kafka/topic-names';
 export { createKafka } from './kafka/kafka-client.factory';
 export { murmur2, partitionForKey } from './partitioning/murmur2';
-export { TRACE_HEADERS, pickTraceHeaders } from './trace-headers';
 export { JavaCompatiblePartitioner } from './kafka/java-compatible.partitioner';
 export { registerLz4Codec } from './kafka/lz4.codec';
 export {

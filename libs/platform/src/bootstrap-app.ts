@@ -2,8 +2,10 @@ import 'reflect-metadata';
 import {
   type DynamicModule,
   type INestApplication,
+  Injectable,
   Logger,
   Module,
+  type OnApplicationShutdown,
   type Type,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -17,7 +19,9 @@ import {
 import { configureHttpApp, KairosHttpModule } from '@kairos/http';
 import { KafkaBatchServer } from '@kairos/messaging';
 import { httpMetricsMiddleware, METRICS_REGISTRY, MetricsModule } from '@kairos/telemetry';
+import { shutdownTelemetry } from '@kairos/telemetry/bootstrap';
 import { type Registry } from 'prom-client';
+import { JsonLogger } from './logging/json.logger';
 import { setupOpenApi } from './openapi';
 
 export interface AppDefinition {
@@ -41,7 +45,10 @@ export async function createKairosApp(
   const app = await NestFactory.create(rootModule(definition, config), {
     // configureHttpApp installs the JSON parser with our limits and error mapping.
     bodyParser: false,
-    logger: nestLogLevels(config.logLevel),
+    logger:
+      config.logFormat === 'json'
+        ? new JsonLogger(config.app, nestLogLevels(config.logLevel))
+        : nestLogLevels(config.logLevel),
   });
   app.enableShutdownHooks();
   app.use(httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)));
@@ -75,6 +82,14 @@ export async function startKairosApp(
 @Module({})
 class KairosAppRoot {}
 
+/** Spans still queued for export leave with the app, not with the process. */
+@Injectable()
+class TelemetryFlush implements OnApplicationShutdown {
+  async onApplicationShutdown(): Promise<void> {
+    await shutdownTelemetry();
+  }
+}
+
 /** What every app shares (config, auth/validation/errors, metrics) around its own module. */
 function rootModule(definition: AppDefinition, config: KairosConfig): DynamicModule {
   return {
@@ -85,6 +100,7 @@ function rootModule(definition: AppDefinition, config: KairosConfig): DynamicMod
       MetricsModule.forRoot(config.app),
       definition.module,
     ],
+    providers: [TelemetryFlush],
   };
 }
 

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { type Clock, InjectClock, InjectConfig, type KairosConfig } from '@kairos/config';
 import { RecordHeader, SCHEMA_VERSION, Topic, UserEventMessage } from '@kairos/contracts';
 import {
@@ -7,8 +7,8 @@ import {
   decodeRecord,
   type InboundBatch,
   KafkaPublisher,
-  pickTraceHeaders,
 } from '@kairos/messaging';
+import { traceHeadersFrom, withSpan } from '@kairos/telemetry';
 import { FeatureMetrics } from '../feature.metrics';
 import { toSessionFeatures } from '../sessions/session-features';
 import { applyEvents, DEFAULT_SESSION_RULES, type IncomingEvent } from '../sessions/session-window';
@@ -35,6 +35,7 @@ const MAX_WRITE_ATTEMPTS = 5;
  */
 @Injectable()
 export class SessionUpdateService {
+  private readonly logger = new Logger('sessions');
   readonly rules: SessionRules;
 
   constructor(
@@ -56,19 +57,31 @@ export class SessionUpdateService {
     await this.deadLetters.send(Topic.EventsDlq, deadLetters, now);
     for (const letter of deadLetters) this.metrics.deadLettered.inc({ code: letter.failure.code });
 
-    const final = await this.applyAndSave(byUser, now);
+    // Sessionization and the conditional bulk write: the MongoDB spans are its children.
+    const final = await withSpan(
+      'session.update',
+      async (span) => {
+        const saved = await this.applyAndSave(byUser, now);
+        span?.setAttribute('kairos.users_updated', saved.size);
+        return saved;
+      },
+      { attributes: { 'kairos.users': byUser.size } },
+    );
     await this.publisher.publish(
       Topic.SessionFeatures,
       [...final.values()].map(({ state }) => ({
         key: state.userId,
         value: toSessionFeatures(state, this.rules, now),
         headers: {
-          ...pickTraceHeaders(lastMessageOf.get(state.userId)?.headers ?? {}),
+          ...traceHeadersFrom(lastMessageOf.get(state.userId) ?? {}),
           [RecordHeader.EventId]: state.lastEventId ?? '',
           [RecordHeader.SchemaVersion]: SCHEMA_VERSION,
           [RecordHeader.ContentType]: 'application/json',
         },
       })),
+    );
+    this.logger.debug(
+      `applied ${batch.messages.length} record(s) of ${batch.topic}:${batch.partition}, ${final.size} user(s) published`,
     );
     this.metrics.batchSize.observe(batch.messages.length);
     this.metrics.batchSeconds.observe((performance.now() - started) / 1_000);

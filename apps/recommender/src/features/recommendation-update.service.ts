@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { type Clock, InjectClock } from '@kairos/config';
 import { SessionFeaturesRecord, Topic } from '@kairos/contracts';
 import {
@@ -7,6 +7,7 @@ import {
   decodeRecord,
   type InboundBatch,
 } from '@kairos/messaging';
+import { withSpan } from '@kairos/telemetry';
 import { CatalogService } from '../catalog/catalog.service';
 import { EmbeddingReplicationService } from '../embeddings/embedding-replication.service';
 import { EmbeddingRepository } from '../embeddings/embedding.repository';
@@ -31,6 +32,7 @@ export const PRECOMPUTED_ITEMS = 100;
  */
 @Injectable()
 export class RecommendationUpdateService {
+  private readonly logger = new Logger('recommendations');
   private readonly fresh = new NewInteractions();
 
   constructor(
@@ -45,6 +47,7 @@ export class RecommendationUpdateService {
   ) {}
 
   async process(batch: InboundBatch): Promise<void> {
+    this.metrics.batchSize.observe(batch.messages.length);
     const serving = this.engines.current();
     if (serving === null) throw new Error('no active model yet: the batch waits for one');
     const { valid, latest, deadLetters } = decode(batch);
@@ -54,21 +57,24 @@ export class RecommendationUpdateService {
 
     const { engine, model } = serving;
     const records = [...latest.values()];
-    await this.restoreUserVectors(records.map((record) => record.userId));
-    // Every snapshot in order, not only the latest: a session that closed mid-batch took
-    // events with it that only the earlier snapshots carry.
-    const learned = engine.observe(this.fresh.extract(valid));
-    const rows = engine.exportRows(learned.changedItemIds);
-    const now = this.clock();
-    const userVectors = records.flatMap(({ userId }) => {
-      const vector = engine.userEmbedding(userId);
-      return vector === undefined ? [] : [{ userId, vector }];
+    await withSpan('embedding.update', async (span) => {
+      await this.restoreUserVectors(records.map((record) => record.userId));
+      // Every snapshot in order, not only the latest: a session that closed mid-batch took
+      // events with it that only the earlier snapshots carry.
+      const learned = engine.observe(this.fresh.extract(valid));
+      const rows = engine.exportRows(learned.changedItemIds);
+      const now = this.clock();
+      const userVectors = records.flatMap(({ userId }) => {
+        const vector = engine.userEmbedding(userId);
+        return vector === undefined ? [] : [{ userId, vector }];
+      });
+      span?.setAttributes({ 'kairos.item_rows': rows.length, 'kairos.users': userVectors.length });
+      await Promise.all([
+        this.embeddings.saveRows(rows, model, now),
+        this.embeddings.saveUsers(userVectors, model, now),
+        this.replication.publish(rows, model),
+      ]);
     });
-    await Promise.all([
-      this.embeddings.saveRows(rows, model, now),
-      this.embeddings.saveUsers(userVectors, model, now),
-      this.replication.publish(rows, model),
-    ]);
 
     const answers = await engine.recommend(
       records.map((record) => ({ userId: record.userId })),
@@ -83,7 +89,10 @@ export class RecommendationUpdateService {
       asOfEventTime: record.eventTime ?? null,
       computedAt,
     }));
-    await this.store.saveMany(lists);
+    await withSpan('recommendation.write', () => this.store.saveMany(lists), {
+      attributes: { 'kairos.lists': lists.length },
+    });
+    this.logger.debug(`wrote ${lists.length} list(s) from ${batch.messages.length} record(s)`);
     for (const list of lists) {
       if (list.asOfEventTime !== null)
         this.metrics.freshnessSeconds.observe(Math.max(0, computedAt - list.asOfEventTime) / 1_000);

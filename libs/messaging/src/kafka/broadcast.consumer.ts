@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { type KairosConfig } from '@kairos/config';
 import { type TopicName } from '@kairos/contracts';
+import { traceBatch } from '@kairos/telemetry';
 import { type Consumer } from 'kafkajs';
 import { type InboundBatch } from './inbound-message';
 import { createKafka } from './kafka-client.factory';
@@ -44,7 +45,8 @@ export class BroadcastConsumer {
       eachBatch: async (payload) => {
         const { batch } = payload;
         try {
-          await this.handler(toInboundBatch(this.topic, batch));
+          const inbound = toInboundBatch(this.topic, batch);
+          await traceBatch(this.topic, inbound.messages, async () => this.handler(inbound));
           backoff.succeeded(`${batch.partition}`);
           const last = batch.messages.at(-1);
           if (last !== undefined) payload.resolveOffset(last.offset);

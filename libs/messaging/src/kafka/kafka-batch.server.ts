@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { type KafkaConfig } from '@kairos/config';
 import { isTopicName } from '@kairos/contracts';
+import { traceBatch } from '@kairos/telemetry';
 import { type Batch, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { createKafka } from './kafka-client.factory';
@@ -113,10 +114,19 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     );
     try {
       const context = new KafkaBatchContext([pattern, batch.partition, () => payload.heartbeat()]);
-      // Nest's RPC proxy turns a thrown error into an erroring observable; subscribing surfaces it.
-      await lastValueFrom(this.transformToObservable(await handler(inbound, context)), {
-        defaultValue: undefined,
-      });
+      // Each record's processing span continues its producer's trace; the handler runs in the
+      // batch span. Nest's RPC proxy turns a thrown error into an erroring observable;
+      // subscribing surfaces it.
+      await traceBatch(
+        pattern,
+        inbound.messages,
+        async (): Promise<void> => {
+          await lastValueFrom(this.transformToObservable(await handler(inbound, context)), {
+            defaultValue: undefined,
+          });
+        },
+        { 'messaging.destination.partition.id': String(batch.partition) },
+      );
       // Resolving moves kafkajs's fetch position; committing makes the progress durable.
       payload.resolveOffset(batch.lastOffset());
       const next = (BigInt(batch.lastOffset()) + 1n).toString();

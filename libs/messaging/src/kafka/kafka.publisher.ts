@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectConfig, type KairosConfig } from '@kairos/config';
 import { type TopicName } from '@kairos/contracts';
+import { tracePublish } from '@kairos/telemetry';
 import { CompressionTypes, type Message, type Producer } from 'kafkajs';
 import { createKafka } from './kafka-client.factory';
 import { JavaCompatiblePartitioner } from './java-compatible.partitioner';
@@ -51,14 +52,17 @@ export class KafkaPublisher implements OnApplicationShutdown {
     });
   }
 
+  /** Each record carries the trace context of its `publish <topic>` span (see tracePublish). */
   publish(topic: TopicName, messages: readonly OutboundMessage[]): Promise<void> {
-    return this.coalescer.write(
-      physicalTopic(this.config.kafka.topicPrefix, topic),
-      messages.map((message) => ({
-        key: message.key,
-        value: encodeValue(message.value),
-        headers: message.headers ? { ...message.headers } : undefined,
-      })),
+    return tracePublish(topic, messages, (traced) =>
+      this.coalescer.write(
+        physicalTopic(this.config.kafka.topicPrefix, topic),
+        traced.map((message) => ({
+          key: message.key,
+          value: encodeValue(message.value),
+          headers: message.headers ? { ...message.headers } : undefined,
+        })),
+      ),
     );
   }
 
