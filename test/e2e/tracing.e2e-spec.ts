@@ -65,13 +65,19 @@ describeWithInfra('tracing end to end', ['kafka', 'mongo'], () => {
       new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`),
     );
 
-    // Spans leave each app in batches every few seconds; wait for the last hop's write.
+    // Spans leave each app in batches every few seconds, each app on its own schedule: wait
+    // until the last hop's write and the root have arrived and no span's parent is missing.
     const spans = await eventually(
       () => {
         const found = receiver.trace(traceId);
-        return found.some((span) => span.name === 'recommendation.write') ? found : undefined;
+        const ids = new Set(found.map((span) => span.spanId));
+        const complete =
+          found.some((span) => span.name === 'recommendation.write') &&
+          found.some((span) => span.parentSpanId === '') &&
+          found.every((span) => span.parentSpanId === '' || ids.has(span.parentSpanId));
+        return complete ? found : undefined;
       },
-      { timeoutMs: 90_000, intervalMs: 500, what: `the recommendation.write span of ${traceId}` },
+      { timeoutMs: 90_000, intervalMs: 500, what: `the complete trace ${traceId}` },
     );
     const byId = new Map(spans.map((span) => [span.spanId, span]));
 
