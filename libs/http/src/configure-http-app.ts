@@ -40,13 +40,23 @@ function isJsonContentType(request: IncomingMessage): boolean {
   return /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(request.headers['content-type'] ?? '');
 }
 
-/** A request that carries a body must declare JSON; anything else is 415, not a parse error. */
+/**
+ * A request that carries a body must declare JSON, in UTF-8 (RFC 8259); anything else is 415,
+ * not a parse error. body-parser alone would decode any `utf-*` charset, UTF-7 included.
+ */
 function requireJsonBody(request: Request, _response: Response, next: NextFunction): void {
   const hasBody =
     request.headers['transfer-encoding'] !== undefined ||
     Number(request.headers['content-length'] ?? '0') > 0;
   if (hasBody && !isJsonContentType(request)) {
     next(new KairosError(ErrorCode.UnsupportedMediaType, 'request body must be application/json'));
+    return;
+  }
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(
+    request.headers['content-type'] ?? '',
+  )?.[1];
+  if (hasBody && charset !== undefined && !/^utf-?8$/i.test(charset)) {
+    next(new KairosError(ErrorCode.UnsupportedMediaType, 'a JSON body must be UTF-8'));
     return;
   }
   next();

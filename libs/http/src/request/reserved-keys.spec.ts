@@ -1,4 +1,4 @@
-import { findReservedKey } from './reserved-keys';
+import { findReservedKey, findReservedQueryKey } from './reserved-keys';
 
 describe('findReservedKey', () => {
   it.each([
@@ -22,5 +22,22 @@ describe('findReservedKey', () => {
   it('refuses pathological nesting instead of recursing without bound', () => {
     const deep: unknown = JSON.parse('{"a":'.repeat(40) + '1' + '}'.repeat(40));
     expect(findReservedKey(deep)).not.toBeNull();
+  });
+});
+
+describe('findReservedQueryKey', () => {
+  it.each([
+    [{ constructor: 'x' }, 'query.constructor'],
+    [{ '__proto__[admin]': '1' }, 'query.__proto__[admin]'],
+    [{ 'prototype.polluted': '1' }, 'query.prototype.polluted'],
+    [{ k: { constructor: '1' } }, 'query.k.constructor'],
+  ])('finds the reserved key in %j', (query, field) => {
+    expect(findReservedQueryKey(query)).toBe(field);
+  });
+
+  it('lets ordinary parameters and reserved words as values through', () => {
+    expect(
+      findReservedQueryKey({ k: '10', category: 'constructor', constructors: 'x' }),
+    ).toBeNull();
   });
 });

@@ -20,12 +20,25 @@ export function findReservedKey(value: unknown, path = '', depth = 0): string | 
   return null;
 }
 
+/**
+ * Query keys as parsed by Express's simple parser stay flat (`__proto__[admin]` is one key), so
+ * a reserved word followed by `[` or `.` counts too: a later parser or merge would nest it.
+ */
+export function findReservedQueryKey(query: unknown): string | null {
+  if (typeof query !== 'object' || query === null) return null;
+  const flat = Object.keys(query).find((key) =>
+    /^(__proto__|constructor|prototype)([[.]|$)/.test(key),
+  );
+  const nested = flat === undefined ? findReservedKey(query) : flat;
+  return nested === null ? null : `query.${nested}`;
+}
+
 export function rejectReservedKeys(
   request: Request,
   _response: Response,
   next: NextFunction,
 ): void {
-  const field = findReservedKey(request.body);
+  const field = findReservedQueryKey(request.query) ?? findReservedKey(request.body);
   if (field === null) {
     next();
     return;
