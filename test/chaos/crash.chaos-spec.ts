@@ -16,6 +16,7 @@ const APPS: readonly AppName[] = ['ingest', 'feature', 'recommender'];
 interface Kill {
   readonly app: AppName;
   readonly atAccepted: number;
+  readonly atSeconds: number;
   readonly readyMs: number;
 }
 
@@ -44,7 +45,8 @@ describeWithInfra('chaos: kill -9 of every app during a stream', ['kafka', 'mong
         const at = started + ((k + 0.2 + 0.7 * Math.random()) * streamMs) / KILLS;
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - performance.now())));
         const atAccepted = sender.acceptedCount;
-        kills.push({ app, atAccepted, readyMs: await stack.crashAndRestart(app) });
+        const atSeconds = (performance.now() - started) / 1_000;
+        kills.push({ app, atAccepted, atSeconds, readyMs: await stack.crashAndRestart(app) });
       }
     };
     const [outcome] = await Promise.all([sender.send(events), ...APPS.map(killer)]);
@@ -61,7 +63,7 @@ describeWithInfra('chaos: kill -9 of every app during a stream', ['kafka', 'mong
       const mine = kills.filter((kill) => kill.app === app);
       return {
         fault: `kill -9 ${app}`,
-        injected: `${mine.length}x at ${mine.map((kill) => percent(kill.atAccepted, EVENTS)).join(', ')} of the stream`,
+        injected: `${mine.length}x at ${mine.map((kill) => `${kill.atSeconds.toFixed(0)} s (${percent(kill.atAccepted, EVENTS)})`).join(', ')}`,
         observed: `restarted, ready after ${mine.map((kill) => (kill.readyMs / 1_000).toFixed(1)).join(', ')} s`,
       };
     });

@@ -47,6 +47,18 @@ export class ChaosStack {
 
   ingestUrl = (): string => `http://127.0.0.1:${PORT_RANGE.first}`;
 
+  /** Instances that exited without being told to: a pipeline that needs manual restarts. */
+  exited(): string[] {
+    return [...this.running].flatMap(([app, instances]) =>
+      instances
+        .filter((instance) => instance.child.exitCode !== null)
+        .map(
+          (instance) =>
+            `${app} exited with ${instance.child.exitCode}: ${instance.output.join('').slice(-500)}`,
+        ),
+    );
+  }
+
   instances(app: AppName): readonly AppProcess[] {
     return this.running.get(app) ?? [];
   }
