@@ -28,8 +28,16 @@ describeWithInfra('chaos: MongoDB-protocol server restart', ['kafka', 'mongo'], 
   it('pauses the consumers, retries, and ends with exact counts', async () => {
     const events = clientStream(EVENTS, EVENTS / 20, stack.harness.prefix.replace(/\W/g, ''));
     const sender = new ResilientSender({ ingestUrl: stack.ingestUrl, ratePerSecond: RATE });
-    const storedEvents = async (): Promise<number> =>
-      [...(await stack.harness.storedTotals()).values()].reduce((sum, user) => sum + user.total, 0);
+    // The test's own driver may still be reconnecting after the restart: a failed read is retried.
+    const storedEvents = (): Promise<number> =>
+      eventually(
+        async () =>
+          [...(await stack.harness.storedTotals()).values()].reduce(
+            (sum, user) => sum + user.total,
+            0,
+          ),
+        { timeoutMs: 60_000, what: 'a read from the restarted server' },
+      );
 
     const outage = await streamThroughOutage(sender, events, {
       service: 'mongo',
