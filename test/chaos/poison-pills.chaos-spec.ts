@@ -7,6 +7,7 @@ import { chaosSetting, reportChaos, type ReportRow } from './support/chaos-repor
 import { clientStream } from './support/client-stream';
 import {
   EVENT_POISON,
+  isPoisonOf,
   type PoisonKind,
   requireKcat,
   SESSION_FEATURES_POISON,
@@ -18,7 +19,7 @@ const EVENTS = chaosSetting('OUTAGE_EVENTS', 6_000);
 const RATE = chaosSetting('RATE', 400);
 /** 700 on `events` and 300 on `session-features`: the issue's 1,000. */
 const PER_KIND = new Map<PoisonKind, number>([
-  ...EVENT_POISON.map((kind): [PoisonKind, number] => [kind, kind.asFiles === true ? 10 : 98]),
+  ...EVENT_POISON.map((kind): [PoisonKind, number] => [kind, kind.asFiles === true ? 14 : 98]),
   ...SESSION_FEATURES_POISON.map((kind): [PoisonKind, number] => [kind, 100]),
 ]);
 
@@ -89,10 +90,21 @@ describeWithInfra(
       const eventsDlq = await lettersOf(Topic.EventsDlq, Topic.Events);
       const featuresDlq = await lettersOf(Topic.SessionFeaturesDlq, Topic.SessionFeatures);
 
-      const rows: ReportRow[] = [...PER_KIND].map(([kind, count]) => ({
-        fault: `kcat → ${EVENT_POISON.includes(kind) ? 'events' : 'session-features'}`,
+      const perKind = [...PER_KIND].map(([kind, count]) => {
+        const inEvents = EVENT_POISON.includes(kind);
+        const letters = (inEvents ? eventsDlq : featuresDlq).records.filter((record) =>
+          isPoisonOf(kind, record.key),
+        );
+        return { kind, count, inEvents, letters, codes: countCodes(letters) };
+      });
+      const rows: ReportRow[] = perKind.map(({ kind, count, inEvents, letters, codes }) => ({
+        fault: `kcat → ${inEvents ? 'events' : 'session-features'}`,
         injected: `${count} x ${kind.name}`,
-        observed: `expects ${kind.expectedCode}`,
+        observed: `${letters.length} in ${inEvents ? 'events' : 'session-features'}.dlq: ${Object.entries(
+          codes,
+        )
+          .map(([code, n]) => `${n} ${code}`)
+          .join(', ')}`,
       }));
       rows.push(
         {
@@ -114,6 +126,12 @@ describeWithInfra(
       reportChaos('poison pills', `${written} pills, events=${EVENTS}`, rows);
 
       expect(written).toBe(1_000);
+      for (const { kind, count, codes } of perKind) {
+        expect({ kind: kind.name, codes }).toEqual({
+          kind: kind.name,
+          codes: { [kind.expectedCode]: count },
+        });
+      }
       expect(eventsDlq.codes).toEqual(Object.fromEntries(expected[Topic.EventsDlq]));
       expect(featuresDlq.codes).toEqual(Object.fromEntries(expected[Topic.SessionFeaturesDlq]));
       expect(eventsDlq.unexplained + featuresDlq.unexplained).toBe(0);

@@ -112,8 +112,8 @@ export function writeWithKcat(
   kind: PoisonKind,
   count: number,
 ): string[] {
-  const slug = kind.name.replace(/\W+/g, '-');
-  const keys = times(count, (n) => `poison-${slug}-${n}`);
+  const key = poisonKey(kind);
+  const keys = times(count, (n) => `${key}-${n}`);
   const values = kind.values(count);
   const headerArgs = Object.entries(kind.headers ?? {}).flatMap(([name, value]) => [
     '-H',
@@ -129,15 +129,26 @@ export function writeWithKcat(
         writeFileSync(file, value);
         return file;
       });
-      execFileSync('kcat', [...base, '-k', `poison-${slug}`, ...files], { stdio: 'pipe' });
+      execFileSync('kcat', [...base, '-k', key, ...files], { stdio: 'pipe' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    return values.map(() => `poison-${slug}`);
+    return values.map(() => key);
   }
   const lines = values.map((value, n) => `${keys[n]}\t${value.replace(/\n/g, ' ')}`);
   execFileSync('kcat', [...base, '-K', '\t'], { input: `${lines.join('\n')}\n`, stdio: 'pipe' });
   return keys;
+}
+
+/** The key of a kind's records (plus `-<n>` where kcat lets each record have its own). */
+export function poisonKey(kind: PoisonKind): string {
+  return `poison-${kind.name.replace(/\W+/g, '-')}`;
+}
+
+/** Whether a record (by its key, kept byte for byte in the DLQ) is one of `kind`'s. */
+export function isPoisonOf(kind: PoisonKind, key: string | null): boolean {
+  const prefix = poisonKey(kind);
+  return key === prefix || (key?.startsWith(`${prefix}-`) ?? false);
 }
 
 /** Fails early, naming the package, when the independent client is missing. */
