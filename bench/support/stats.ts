@@ -9,9 +9,12 @@ export function median(values: readonly number[]): number {
 }
 
 export function printTable(rows: ReadonlyArray<Record<string, string | number>>): void {
-  const first = rows[0];
-  if (first === undefined) return;
-  const columns = Object.keys(first);
+  if (rows.length > 0) console.log(formatTable(rows));
+}
+
+/** Rows as a Markdown-style table with aligned columns (the keys of the first row). */
+export function formatTable(rows: ReadonlyArray<Record<string, string | number>>): string {
+  const columns = Object.keys(rows[0] ?? {});
   const cell = (value: string | number | undefined): string =>
     typeof value === 'number'
       ? Number.isInteger(value)
@@ -23,9 +26,11 @@ export function printTable(rows: ReadonlyArray<Record<string, string | number>>)
   );
   const line = (values: readonly string[]): string =>
     `| ${values.map((value, i) => value.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  console.log(line(columns));
-  console.log(line(widths.map((width) => '-'.repeat(width))));
-  for (const row of rows) console.log(line(columns.map((column) => cell(row[column]))));
+  return [
+    line(columns),
+    line(widths.map((width) => '-'.repeat(width))),
+    ...rows.map((row) => line(columns.map((column) => cell(row[column])))),
+  ].join('\n');
 }
 
 export function machineDescription(): string {
