@@ -11,11 +11,11 @@ export class DemoCatalogQueryDto {
   @MaxLength(128)
   category?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 60 })
+  @ApiPropertyOptional({ minimum: 1, maximum: 5000, default: 60 })
   @IsOptional()
   @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer from 1 to 500' })
-  @Min(1, { message: 'limit must be an integer from 1 to 500' })
-  @Max(500, { message: 'limit must be an integer from 1 to 500' })
+  @IsInt({ message: 'limit must be an integer from 1 to 5000' })
+  @Min(1, { message: 'limit must be an integer from 1 to 5000' })
+  @Max(5_000, { message: 'limit must be an integer from 1 to 5000' })
   limit?: number;
 }
