@@ -124,11 +124,9 @@ describeWithInfra('demo page in a real browser', ['kafka', 'mongo'], () => {
     await page.goto(`${recommender.baseUrl}/?user=demo-e2e-${Date.now().toString(36)}`);
     await page.waitForSelector('#status[data-state="live"]');
     await page.waitForSelector('#items button.item');
-    // A new user starts with the trending fallback.
-    await page.waitForSelector('#recommendations li');
+    // A new user starts with the trending fallback (empty on a fresh system).
+    await page.locator('#recs-source', { hasText: 'trending' }).waitFor();
     const before = await listedIds();
-    expect(before.length).toBeGreaterThan(0);
-    expect(await page.textContent('#recs-source')).toContain('trending');
 
     const first = await clickItem('Outdoor', 0);
     await listAsOf(first.eventId);

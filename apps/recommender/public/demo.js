@@ -283,10 +283,11 @@ function renderStages(update, click, shownAt) {
   $('stages').replaceChildren(
     ...stages.map(([label, at, where]) => {
       const since = at === null ? null : Math.max(0, at - start);
-      const from = previous;
+      // A stage may finish before the one listed above it (the feature service can be done
+      // before the 202 reaches this browser): its bar then ends where it happened.
+      const from = at === null ? previous : Math.min(previous, at);
       if (at !== null) previous = Math.max(previous, at);
-      const bar =
-        at === null ? { from: 0, width: 0 } : { from: from - start, width: Math.max(0, at - from) };
+      const bar = at === null ? { from: 0, width: 0 } : { from: from - start, width: at - from };
       return element(
         'li',
         { dataset: { stage: label } },
@@ -317,8 +318,13 @@ function connect() {
   state.stream = stream;
   stream.addEventListener('ready', () => setStatus('live', 'live'));
   stream.addEventListener('recommendations', (event) => applyUpdate(JSON.parse(event.data)));
-  // EventSource reconnects by itself; say so meanwhile.
-  stream.onerror = () => setStatus('offline', 'reconnecting…');
+  // EventSource reconnects by itself after a dropped stream, but gives up on an error answer
+  // (503 while the server restarts or is full): then try again a little later.
+  stream.onerror = () => {
+    setStatus('offline', 'reconnecting…');
+    if (stream.readyState === EventSource.CLOSED)
+      setTimeout(() => state.stream === stream && connect(), 3_000);
+  };
 }
 
 function switchUser(userId) {

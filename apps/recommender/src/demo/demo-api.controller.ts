@@ -1,6 +1,16 @@
-import { Controller, Get, type MessageEvent, Param, Query, Sse, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  type MessageEvent,
+  Param,
+  Query,
+  Res,
+  Sse,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PublicRoute, checkedEntityId } from '@kairos/http';
+import { type Response } from 'express';
 import { type Observable } from 'rxjs';
 import { CatalogService } from '../catalog/catalog.service';
 import { DemoCatalogQueryDto } from './demo-catalog-query.dto';
@@ -29,7 +39,13 @@ export class DemoApiController {
   @ApiOperation({
     summary: 'Server-sent events: every recomputed list of this user (demo page; KAIROS_DEMO on)',
   })
-  updates(@Param('userId') userId: string): Observable<MessageEvent> {
+  updates(
+    @Param('userId') userId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Observable<MessageEvent> {
+    // While the app closes, the page's reconnects are refused; without this the keep-alive
+    // connection they arrive on would outlive the HTTP server's close and hold the process.
+    if (this.streams.closing) response.setHeader('Connection', 'close');
     return this.streams.updatesOf(checkedEntityId('userId', userId));
   }
 }

@@ -107,7 +107,7 @@ describe('DemoStreams', () => {
     expect(watch(streams, 'u3', 2).map((event) => event.type)).toEqual(['ready']);
   });
 
-  it('completes every open stream at shutdown and stops listening', () => {
+  it('completes every open stream at shutdown, stops listening and opens no new one', () => {
     const notifier = new RecommendationNotifier();
     const streams = new DemoStreams(notifier, items);
     let completed = 0;
@@ -118,5 +118,7 @@ describe('DemoStreams', () => {
     expect(completed).toBe(2);
     expect(streams.openCount).toBe(0);
     expect(notifier.isWatched('u1') || notifier.isWatched('u2')).toBe(false);
+    // A page reconnecting meanwhile is turned away rather than holding the server open.
+    expect(() => streams.updatesOf('u1')).toThrow(/shutting down/);
   });
 });

@@ -19,18 +19,24 @@ export const DEMO_HEARTBEAT_MS = 15_000;
 /**
  * The demo page's live streams: one per open page, each relaying the watched user's saved
  * lists as `recommendations` events. Opened streams are counted and capped; at shutdown every
- * stream is completed, which ends its response, so the HTTP server's close does not wait on
- * keep-alive connections that would otherwise never end.
+ * stream is completed, which ends its response, and new ones are refused, so the HTTP server's
+ * close does not wait on connections that would otherwise never end.
  */
 @Injectable()
 export class DemoStreams implements BeforeApplicationShutdown {
   private readonly open = new Set<Subscriber<MessageEvent>>();
+  private isClosing = false;
 
   constructor(
     private readonly notifier: RecommendationNotifier,
     // Only titles and categories are read; any lookup will do (tests pass a Map's).
     @Inject(CatalogService) private readonly catalog: Pick<CatalogService, 'get'>,
   ) {}
+
+  /** True from the start of shutdown: new streams are refused. */
+  get closing(): boolean {
+    return this.isClosing;
+  }
 
   get openCount(): number {
     return this.open.size;
@@ -41,6 +47,11 @@ export class DemoStreams implements BeforeApplicationShutdown {
    * place, so a client knows that anything it does from then on will be seen.
    */
   updatesOf(userId: string, maxStreams = MAX_DEMO_STREAMS): Observable<MessageEvent> {
+    // A page reconnects by itself within seconds; a stream opened while the app closes would
+    // hold the HTTP server open (shutdown can take that long: consumers leave their groups).
+    if (this.isClosing) {
+      throw new KairosError(ErrorCode.Overloaded, 'shutting down; reconnect shortly', {}, 5);
+    }
     if (this.open.size >= maxStreams) {
       throw new KairosError(
         ErrorCode.Overloaded,
@@ -72,6 +83,7 @@ export class DemoStreams implements BeforeApplicationShutdown {
   }
 
   beforeApplicationShutdown(): void {
+    this.isClosing = true;
     for (const subscriber of [...this.open]) subscriber.complete();
   }
 }
