@@ -12,6 +12,7 @@ import { type AppDefinition } from '@kairos/platform';
 import { MongoReadiness, StorageModule } from '@kairos/storage';
 import { CatalogService } from './catalog/catalog.service';
 import { ItemsController } from './catalog/items.controller';
+import { DemoModule } from './demo/demo.module';
 import { EmbeddingReplicationService } from './embeddings/embedding-replication.service';
 import { EmbeddingRepository } from './embeddings/embedding.repository';
 import { EmbeddingsController } from './embeddings/embeddings.controller';
@@ -25,6 +26,7 @@ import { EngineService } from './engine/engine.service';
 import { RecommendationUpdateService } from './features/recommendation-update.service';
 import { SessionFeaturesConsumer } from './features/session-features.consumer';
 import { ModelsModule } from './models/models.module';
+import { RecommendationNotifier } from './recommendations/recommendation-notifier.service';
 import { RecommendationQueryService } from './recommendations/recommendation-query.service';
 import {
   RecommendationDocument,
@@ -59,6 +61,7 @@ import { RecommenderMetrics } from './recommender.metrics';
     EmbeddingReplicationService,
     EmbeddingRepository,
     RecommendationUpdateService,
+    RecommendationNotifier,
     RecommendationQueryService,
     RecommendationStore,
     RecommenderMetrics,
@@ -68,13 +71,19 @@ import { RecommenderMetrics } from './recommender.metrics';
       useValue: { groupId: 'recommender', topics: [Topic.SessionFeatures] },
     },
   ],
+  // For modules composed next to it (the demo).
+  exports: [CatalogService, RecommendationNotifier],
 })
 export class RecommenderModule {}
+
+/** The deployable: the recommender and its demo page (whose routes answer only with KAIROS_DEMO on). */
+@Module({ imports: [RecommenderModule, DemoModule.with(RecommenderModule)] })
+export class RecommenderAppModule {}
 
 export const recommenderApp: AppDefinition = {
   name: 'recommender',
   description:
     'Batched ONNX inference on session features, online-learned item embeddings and the recommendations API.',
-  module: RecommenderModule,
+  module: RecommenderAppModule,
   consumerGroup: 'recommender',
 };

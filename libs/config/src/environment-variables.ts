@@ -100,7 +100,17 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
   KAIROS_RATE_LIMIT_BURST: { default: '2 x the rate', meaning: 'Token-bucket burst per API key.' },
   KAIROS_CORS_ORIGINS: {
     default: '(none: CORS off)',
-    meaning: 'Comma-separated origins allowed by CORS, or `*`.',
+    meaning: 'Comma-separated origins allowed by CORS (`http://host:port`), or `*`.',
+  },
+  KAIROS_DEMO: {
+    default: 'on when auth is off, else off',
+    meaning:
+      'Serves the demo page at `/` of the recommender (catalog, click-to-ingest, live list). Refused with auth on.',
+  },
+  KAIROS_DEMO_INGEST_URL: {
+    default: '(same origin)',
+    meaning:
+      'Where the demo page POSTs clicks when ingest runs elsewhere (distributed mode); ingest must allow the page in `KAIROS_CORS_ORIGINS`.',
   },
   INGEST_MAX_EVENT_AGE_MS: {
     default: '604800000 (7 days)',

@@ -118,7 +118,20 @@ export class EnvironmentSchema {
   @Max(10_000_000)
   KAIROS_RATE_LIMIT_BURST?: number;
 
-  @IsOptional() @IsString() KAIROS_CORS_ORIGINS?: string;
+  @IsOptional()
+  @Matches(/^\s*(\*|https?:\/\/[^\s,/]+)\s*(,\s*(\*|https?:\/\/[^\s,/]+)\s*)*$/, {
+    message:
+      'KAIROS_CORS_ORIGINS must be `*` or comma-separated origins like http://localhost:3003 (scheme, host, optional port; no path)',
+  })
+  KAIROS_CORS_ORIGINS?: string;
+
+  @IsOptional() @IsIn(ON_OFF) KAIROS_DEMO?: (typeof ON_OFF)[number];
+
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+\/?$/, {
+    message: 'KAIROS_DEMO_INGEST_URL must be the origin of ingest, like http://localhost:3001',
+  })
+  KAIROS_DEMO_INGEST_URL?: string;
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(60_000) INGEST_MAX_EVENT_AGE_MS?: number;
 

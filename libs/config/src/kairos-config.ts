@@ -26,6 +26,13 @@ export interface HttpConfig {
   readonly corsOrigins: readonly string[];
 }
 
+export interface DemoConfig {
+  /** The demo page and its endpoints exist only while auth is off. */
+  readonly enabled: boolean;
+  /** Origin the page POSTs events to; null = the page's own origin (embedded mode). */
+  readonly ingestUrl: string | null;
+}
+
 export interface SessionConfig {
   readonly inactivityGapMs: number;
   readonly maxDurationMs: number;
@@ -72,6 +79,7 @@ export interface KairosConfig {
   /** Null for apps that do not use MongoDB (ingest). */
   readonly mongo: MongoConfig | null;
   readonly models: ModelConfig;
+  readonly demo: DemoConfig;
 }
 
 export const KAIROS_CONFIG = Symbol('KAIROS_CONFIG');

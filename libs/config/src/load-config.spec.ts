@@ -76,6 +76,22 @@ describe('loadConfig', () => {
     ['unknown log level', { ...base, LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
     ['not a mongodb uri', { ...base, MONGODB_URI: 'postgres://x' }, 'MONGODB_URI'],
     ['unsafe topic prefix', { ...base, KAFKA_TOPIC_PREFIX: 'a/b' }, 'KAFKA_TOPIC_PREFIX'],
+    [
+      'a CORS origin with a path',
+      { ...base, KAIROS_CORS_ORIGINS: 'http://a:1/x' },
+      'KAIROS_CORS_ORIGINS',
+    ],
+    [
+      'a CORS origin without scheme',
+      { ...base, KAIROS_CORS_ORIGINS: 'localhost:3003' },
+      'KAIROS_CORS_ORIGINS',
+    ],
+    ['KAIROS_DEMO neither on nor off', { ...base, KAIROS_DEMO: 'yes' }, 'KAIROS_DEMO'],
+    [
+      'a demo ingest URL with a path',
+      { ...base, KAIROS_DEMO_INGEST_URL: 'http://a:1/v1' },
+      'KAIROS_DEMO_INGEST_URL',
+    ],
   ];
 
   it.each(rejections)('rejects %s, naming the variable', (_case, env, variable) => {
@@ -131,6 +147,42 @@ describe('loadConfig', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('plain-secret');
     }
+  });
+
+  it('turns the demo on with auth off and off with auth on, unless told otherwise', () => {
+    expect(loadConfig('recommender', base).demo).toEqual({ enabled: true, ingestUrl: null });
+    expect(loadConfig('recommender', { ...base, KAIROS_DEMO: 'off' }).demo.enabled).toBe(false);
+    const withKeys = {
+      ...base,
+      KAIROS_AUTH: 'on',
+      KAIROS_API_KEYS: 'web|plain-secret-0123456|admin',
+    };
+    expect(loadConfig('recommender', withKeys).demo.enabled).toBe(false);
+    expect(
+      loadConfig('recommender', { ...base, KAIROS_DEMO_INGEST_URL: 'http://localhost:3001/' }).demo
+        .ingestUrl,
+    ).toBe('http://localhost:3001');
+  });
+
+  it('refuses the demo with auth on, saying why', () => {
+    const env = {
+      ...base,
+      KAIROS_AUTH: 'on',
+      KAIROS_API_KEYS: 'web|plain-secret-0123456|admin',
+      KAIROS_DEMO: 'on',
+    };
+    expect(() => loadConfig('recommender', env)).toThrow(/KAIROS_DEMO: .*needs KAIROS_AUTH=off/);
+  });
+
+  it('reads CORS origins as a list', () => {
+    const env = { ...base, KAIROS_CORS_ORIGINS: 'http://localhost:3003, https://shop.example' };
+    expect(loadConfig('ingest', env).http.corsOrigins).toEqual([
+      'http://localhost:3003',
+      'https://shop.example',
+    ]);
+    expect(loadConfig('ingest', { ...base, KAIROS_CORS_ORIGINS: '*' }).http.corsOrigins).toEqual([
+      '*',
+    ]);
   });
 
   it('reports every problem at once', () => {

@@ -30,6 +30,14 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
       reason: 'is required while auth is on; set it, or KAIROS_AUTH=off for local use only',
     });
   }
+  // The page writes events and reads any user's list without a key: never next to real keys.
+  if (parsed.KAIROS_DEMO === 'on' && authEnabled) {
+    problems.push({
+      variable: 'KAIROS_DEMO',
+      reason:
+        'the demo page sends events without an API key and needs KAIROS_AUTH=off; unset KAIROS_DEMO (or set it to off) while auth is on',
+    });
+  }
   if (problems.length > 0) throw new ConfigValidationError(app, problems);
   const rateLimitPerSecond = parsed.KAIROS_RATE_LIMIT_PER_SECOND ?? 1_000;
 
@@ -85,6 +93,10 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
       maxItems: parsed.MODEL_MAX_ITEMS ?? 5_000_000,
       maxDimension: parsed.MODEL_MAX_DIMENSION ?? 1_024,
       intraOpNumThreads: parsed.MODEL_INTRA_OP_THREADS ?? 0,
+    },
+    demo: {
+      enabled: (parsed.KAIROS_DEMO ?? (authEnabled ? 'off' : 'on')) === 'on',
+      ingestUrl: parsed.KAIROS_DEMO_INGEST_URL?.replace(/\/$/, '') ?? null,
     },
   };
 }

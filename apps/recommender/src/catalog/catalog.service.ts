@@ -40,6 +40,11 @@ export class CatalogService implements OnApplicationBootstrap, OnApplicationShut
     return this.items.get(itemId);
   }
 
+  /** Every known item, available or not, in no particular order. */
+  list(): IterableIterator<ItemMessage> {
+    return this.items.values();
+  }
+
   unavailable(): ReadonlySet<string> {
     return this.unavailableIds;
   }
