@@ -6,12 +6,28 @@ export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const KAFKA_ACKS = ['all', '1', '0'] as const;
 export const KAFKA_COMPRESSIONS = ['none', 'gzip', 'lz4'] as const;
 export const ON_OFF = ['on', 'off'] as const;
+export const MODES = ['embedded', 'distributed'] as const;
 
 /**
  * Every environment variable Kairos reads, with its rule. Presence of variables without a
  * default is checked per app against REQUIRED_ENV; this class checks the shape of what is set.
  */
 export class EnvironmentSchema {
+  @IsOptional() @IsIn(MODES) KAIROS_MODE?: (typeof MODES)[number];
+
+  @IsOptional() @IsString() @MaxLength(4096) KAIROS_DATA_DIR?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(60_000) KAIROS_FSYNC_INTERVAL_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  KAIROS_SNAPSHOT_INTERVAL_MS?: number;
+
+  @IsOptional() @IsString() @MaxLength(4096) KAIROS_DEMO_CATALOG?: string;
+
   @IsOptional() @IsIn(NODE_ENVS) NODE_ENV?: (typeof NODE_ENVS)[number];
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535) PORT?: number;

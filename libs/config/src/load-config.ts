@@ -4,7 +4,13 @@ import { resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { type ApiKeyConfig, parseApiKeys } from './api-keys';
-import { type AppName, DEFAULT_PORTS, REQUIRED_ENV } from './app-name';
+import {
+  type AppName,
+  DEFAULT_PORTS,
+  REQUIRED_ENV,
+  type RuntimeMode,
+  SERVICE_NAMES,
+} from './app-name';
 import { ENVIRONMENT_VARIABLES } from './environment-variables';
 import { EnvironmentSchema } from './environment.schema';
 import { type KairosConfig } from './kairos-config';
@@ -39,18 +45,26 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
       .map((key) => [key, env[key]?.trim()] as const)
       .filter(([, value]) => value !== undefined && value !== ''),
   );
-  const problems: ConfigProblem[] = REQUIRED_ENV[app]
-    .filter((variable) => present[variable] === undefined)
-    .map((variable) => ({ variable, reason: `is required by ${app} and not set` }));
-
   const parsed = plainToInstance(EnvironmentSchema, present);
+  const mode = parsed.KAIROS_MODE ?? (app === 'embedded' ? 'embedded' : 'distributed');
+  const problems: ConfigProblem[] = requiredVariables(app, mode)
+    .filter((variable) => present[variable] === undefined)
+    .map((variable) => ({ variable, reason: `is required by ${app} in ${mode} mode and not set` }));
+  if (mode === 'embedded' && app !== 'embedded') {
+    problems.push({
+      variable: 'KAIROS_MODE',
+      reason: `embedded runs the three apps in one process (npm start); ${app} alone needs distributed`,
+    });
+  }
   for (const error of validateSync(parsed, { forbidUnknownValues: false })) {
     problems.push({
       variable: error.property,
       reason: Object.values(error.constraints ?? {}).join('; ') || 'is invalid',
     });
   }
-  const authEnabled = parsed.KAIROS_AUTH !== 'off';
+  // Embedded mode is for trying Kairos locally: without keys it starts open (logged loudly).
+  const authDefault = mode === 'embedded' && parsed.KAIROS_API_KEYS === undefined ? 'off' : 'on';
+  const authEnabled = (parsed.KAIROS_AUTH ?? authDefault) !== 'off';
   let apiKeys: ApiKeyConfig[] = [];
   if (parsed.KAIROS_API_KEYS !== undefined) {
     const keys = parseApiKeys(parsed.KAIROS_API_KEYS);
@@ -71,6 +85,16 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
     .filter((broker) => broker.length > 0);
   return {
     app,
+    mode,
+    embedded: {
+      dataDir: resolve(parsed.KAIROS_DATA_DIR ?? 'data'),
+      fsyncIntervalMs: parsed.KAIROS_FSYNC_INTERVAL_MS ?? 1_000,
+      snapshotIntervalMs: parsed.KAIROS_SNAPSHOT_INTERVAL_MS ?? 10_000,
+      demoCatalog:
+        parsed.KAIROS_DEMO_CATALOG === 'none'
+          ? null
+          : resolve(parsed.KAIROS_DEMO_CATALOG ?? 'demo/catalog.jsonl'),
+    },
     nodeEnv: parsed.NODE_ENV ?? 'development',
     port: parsed.PORT ?? DEFAULT_PORTS[app],
     logLevel: parsed.LOG_LEVEL ?? 'info',
@@ -117,6 +141,13 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
       intraOpNumThreads: parsed.MODEL_INTRA_OP_THREADS ?? 0,
     },
   };
+}
+
+/** The composed app needs what its parts need; the embedded mode needs nothing external. */
+function requiredVariables(app: AppName, mode: RuntimeMode): readonly string[] {
+  if (mode === 'embedded') return [];
+  if (app !== 'embedded') return REQUIRED_ENV[app];
+  return [...new Set(SERVICE_NAMES.flatMap((service) => REQUIRED_ENV[service]))];
 }
 
 function parseAcks(acks: 'all' | '1' | '0'): -1 | 0 | 1 {

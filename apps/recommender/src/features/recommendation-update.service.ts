@@ -9,7 +9,7 @@ import {
 } from '@kairos/messaging';
 import { CatalogService } from '../catalog/catalog.service';
 import { EmbeddingReplicationService } from '../embeddings/embedding-replication.service';
-import { EmbeddingRepository } from '../embeddings/embedding.repository';
+import { EmbeddingStore } from '../embeddings/embedding.store';
 import { EngineService } from '../engine/engine.service';
 import { type RecommendationList } from '../recommendations/recommendation';
 import { RecommendationStore } from '../recommendations/recommendation.store';
@@ -38,7 +38,7 @@ export class RecommendationUpdateService {
     private readonly catalog: CatalogService,
     private readonly store: RecommendationStore,
     private readonly replication: EmbeddingReplicationService,
-    private readonly embeddings: EmbeddingRepository,
+    private readonly embeddings: EmbeddingStore,
     private readonly deadLetters: DeadLetterPublisher,
     private readonly metrics: RecommenderMetrics,
     @InjectClock() private readonly clock: Clock,
