@@ -73,7 +73,8 @@ export class InProcessLog {
             options.segmentBytes ?? 64 * 1_048_576,
           );
           torn += log.recoveredTornBytes;
-          if (spec.compacted && this.worthCompacting(log)) log.compact();
+          // At open the whole partition is read anyway: compact whatever has duplicates.
+          if (spec.compacted && log.size > log.distinctKeys) log.compact();
           logs.push(log);
         }
         this.partitions.set(spec.name, logs);
