@@ -10,9 +10,34 @@ export interface VariableDoc {
  * against this record, and only these names are read from the environment.
  */
 export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, VariableDoc>> = {
+  KAIROS_MODE: {
+    default: '`embedded` for `npm start`, `distributed` for each service',
+    meaning:
+      '`distributed`: Kafka and MongoDB. `embedded`: in-process log and in-memory stores persisted to `KAIROS_DATA_DIR` (only the one-process app `apps/embedded`).',
+  },
+  KAIROS_DATA_DIR: {
+    default: '`./data`',
+    meaning:
+      'Embedded mode: directory of the event log, committed offsets and state snapshots (locked by one process).',
+  },
+  KAIROS_FSYNC_INTERVAL_MS: {
+    default: '1000',
+    meaning:
+      'Embedded mode: fsync of the log every n ms; `0` = fsync every append before acknowledging it.',
+  },
+  KAIROS_SNAPSHOT_INTERVAL_MS: {
+    default: '10000',
+    meaning:
+      'Embedded mode: how often the in-memory state is snapshotted (also at shutdown); a restart replays the log since.',
+  },
+  KAIROS_DEMO_CATALOG: {
+    default: '`./demo/catalog.jsonl`',
+    meaning:
+      'Embedded mode: catalog published to `items` when the log has none yet; `none` disables it.',
+  },
   NODE_ENV: { default: 'development', meaning: '`development`, `production` or `test`.' },
   PORT: {
-    default: 'ingest 3001, feature 3002, recommender 3003',
+    default: 'embedded 3000, ingest 3001, feature 3002, recommender 3003',
     meaning: 'HTTP port of the app.',
   },
   LOG_LEVEL: { default: 'info', meaning: '`debug`, `info`, `warn` or `error`.' },
@@ -60,7 +85,7 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
     meaning: 'Identifies this replica in logs, metrics and Kafka client ids.',
   },
   KAFKA_BROKERS: {
-    default: '(required)',
+    default: '(required in distributed mode)',
     meaning: 'Comma-separated `host:port` bootstrap brokers.',
   },
   KAFKA_CLIENT_ID: { default: '`kairos-<app>`', meaning: 'Kafka client id prefix.' },
@@ -171,7 +196,7 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
     meaning: 'onnxruntime threads per inference.',
   },
   MONGODB_URI: {
-    default: '(required by feature and recommender)',
+    default: '(required by feature and recommender in distributed mode)',
     meaning: 'MongoDB connection string, database name included.',
   },
 };

@@ -27,12 +27,28 @@ export const TRACES_SAMPLERS = [
   'parentbased_always_off',
   'parentbased_traceidratio',
 ] as const;
+export const MODES = ['embedded', 'distributed'] as const;
 
 /**
  * Every environment variable Kairos reads, with its rule. Presence of variables without a
  * default is checked per app against REQUIRED_ENV; this class checks the shape of what is set.
  */
 export class EnvironmentSchema {
+  @IsOptional() @IsIn(MODES) KAIROS_MODE?: (typeof MODES)[number];
+
+  @IsOptional() @IsString() @MaxLength(4096) KAIROS_DATA_DIR?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(60_000) KAIROS_FSYNC_INTERVAL_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  KAIROS_SNAPSHOT_INTERVAL_MS?: number;
+
+  @IsOptional() @IsString() @MaxLength(4096) KAIROS_DEMO_CATALOG?: string;
+
   @IsOptional() @IsIn(NODE_ENVS) NODE_ENV?: (typeof NODE_ENVS)[number];
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535) PORT?: number;

@@ -1,4 +1,4 @@
-import { type AppName } from './app-name';
+import { type AppName, type RuntimeMode } from './app-name';
 import { type ApiKeyConfig } from './api-keys';
 import { type TelemetryConfig } from './telemetry-config';
 import { type KAFKA_COMPRESSIONS, type LOG_LEVELS, type NODE_ENVS } from './environment.schema';
@@ -63,9 +63,22 @@ export interface ModelConfig {
   readonly intraOpNumThreads: number;
 }
 
+export interface EmbeddedConfig {
+  /** Absolute path of the data directory (log, offsets, state snapshots). */
+  readonly dataDir: string;
+  /** 0 = fsync each append before acknowledging it. */
+  readonly fsyncIntervalMs: number;
+  readonly snapshotIntervalMs: number;
+  /** JSONL catalog published to `items` on first start; null = none. */
+  readonly demoCatalog: string | null;
+}
+
 /** The typed, validated configuration of one app; built once at boot by loadConfig. */
 export interface KairosConfig {
   readonly app: AppName;
+  /** Which adapters back the event log and the repositories. */
+  readonly mode: RuntimeMode;
+  readonly embedded: EmbeddedConfig;
   readonly nodeEnv: (typeof NODE_ENVS)[number];
   readonly port: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];

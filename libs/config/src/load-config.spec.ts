@@ -190,6 +190,57 @@ describe('loadConfig', () => {
       /KAFKA_BROKERS[\s\S]*MONGODB_URI[\s\S]*PORT|PORT[\s\S]*KAFKA_BROKERS/,
     );
   });
+
+  describe('modes', () => {
+    it('runs the embedded app with nothing set: in-process log, data dir, auth off, port 3000', () => {
+      const config = loadConfig('embedded', {});
+      expect(config).toMatchObject({
+        mode: 'embedded',
+        port: 3000,
+        http: { authEnabled: false },
+        embedded: { fsyncIntervalMs: 1_000, snapshotIntervalMs: 10_000 },
+      });
+      expect(config.embedded.dataDir).toMatch(/[/\\]data$/);
+      expect(config.embedded.demoCatalog).toMatch(/demo[/\\]catalog\.jsonl$/);
+      expect(config.mongo).toBeNull();
+    });
+
+    it('keeps auth on in embedded mode when keys are given, and disables the demo catalog', () => {
+      const config = loadConfig('embedded', {
+        KAIROS_API_KEYS: 'web|plain-secret-0123456|events:write',
+        KAIROS_DEMO_CATALOG: 'none',
+        KAIROS_FSYNC_INTERVAL_MS: '0',
+      });
+      expect(config.http.authEnabled).toBe(true);
+      expect(config.embedded.demoCatalog).toBeNull();
+      expect(config.embedded.fsyncIntervalMs).toBe(0);
+    });
+
+    it('needs Kafka and MongoDB for the one-process app in distributed mode', () => {
+      expect(() =>
+        loadConfig('embedded', { KAIROS_MODE: 'distributed', KAIROS_AUTH: 'off' }),
+      ).toThrow(/KAFKA_BROKERS[\s\S]*MONGODB_URI/);
+    });
+
+    it.each([
+      ['a service in embedded mode', 'ingest', { KAIROS_MODE: 'embedded' }, 'KAIROS_MODE'],
+      ['an unknown mode', 'embedded', { KAIROS_MODE: 'hybrid' }, 'KAIROS_MODE'],
+      [
+        'a negative fsync interval',
+        'embedded',
+        { KAIROS_FSYNC_INTERVAL_MS: '-1' },
+        'KAIROS_FSYNC_INTERVAL_MS',
+      ],
+      [
+        'a tiny snapshot interval',
+        'embedded',
+        { KAIROS_SNAPSHOT_INTERVAL_MS: '5' },
+        'KAIROS_SNAPSHOT_INTERVAL_MS',
+      ],
+    ] as const)('rejects %s, naming the variable', (_case, app, env, variable) => {
+      expect(() => loadConfig(app, { KAIROS_AUTH: 'off', ...env })).toThrow(variable);
+    });
+  });
 });
 
 describe('loadTelemetryConfig', () => {

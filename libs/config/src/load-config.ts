@@ -1,7 +1,13 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { type ApiKeyConfig, parseApiKeys } from './api-keys';
-import { type AppName, DEFAULT_PORTS, REQUIRED_ENV } from './app-name';
+import {
+  type AppName,
+  DEFAULT_PORTS,
+  REQUIRED_ENV,
+  type RuntimeMode,
+  SERVICE_NAMES,
+} from './app-name';
 import { type Environment, instanceIdOf, logFormatOf, parseEnvironment } from './environment';
 import { ConfigValidationError } from './config-validation.error';
 import { type KairosConfig } from './kairos-config';
@@ -13,12 +19,21 @@ import { telemetryConfigOf } from './telemetry-config';
  */
 export function loadConfig(app: AppName, env: Environment = process.env): KairosConfig {
   const { parsed, problems } = parseEnvironment(env);
+  const mode = parsed.KAIROS_MODE ?? (app === 'embedded' ? 'embedded' : 'distributed');
   problems.unshift(
-    ...REQUIRED_ENV[app]
+    ...requiredVariables(app, mode)
       .filter((variable) => env[variable] === undefined || env[variable]?.trim() === '')
-      .map((variable) => ({ variable, reason: `is required by ${app} and not set` })),
+      .map((variable) => ({ variable, reason: `is required by ${app} in ${mode} mode and not set` })),
   );
-  const authEnabled = parsed.KAIROS_AUTH !== 'off';
+  if (mode === 'embedded' && app !== 'embedded') {
+    problems.push({
+      variable: 'KAIROS_MODE',
+      reason: `embedded runs the three apps in one process (npm start); ${app} alone needs distributed`,
+    });
+  }
+  // Embedded mode is for trying Kairos locally: without keys it starts open (logged loudly).
+  const authDefault = mode === 'embedded' && parsed.KAIROS_API_KEYS === undefined ? 'off' : 'on';
+  const authEnabled = (parsed.KAIROS_AUTH ?? authDefault) !== 'off';
   let apiKeys: ApiKeyConfig[] = [];
   if (parsed.KAIROS_API_KEYS !== undefined) {
     const keys = parseApiKeys(parsed.KAIROS_API_KEYS);
@@ -47,6 +62,16 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
     .filter((broker) => broker.length > 0);
   return {
     app,
+    mode,
+    embedded: {
+      dataDir: resolve(parsed.KAIROS_DATA_DIR ?? 'data'),
+      fsyncIntervalMs: parsed.KAIROS_FSYNC_INTERVAL_MS ?? 1_000,
+      snapshotIntervalMs: parsed.KAIROS_SNAPSHOT_INTERVAL_MS ?? 10_000,
+      demoCatalog:
+        parsed.KAIROS_DEMO_CATALOG === 'none'
+          ? null
+          : resolve(parsed.KAIROS_DEMO_CATALOG ?? 'demo/catalog.jsonl'),
+    },
     nodeEnv: parsed.NODE_ENV ?? 'development',
     port: parsed.PORT ?? DEFAULT_PORTS[app],
     logLevel: parsed.LOG_LEVEL ?? 'info',
@@ -99,6 +124,13 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
       ingestUrl: parsed.KAIROS_DEMO_INGEST_URL?.replace(/\/$/, '') ?? null,
     },
   };
+}
+
+/** The composed app needs what its parts need; the embedded mode needs nothing external. */
+function requiredVariables(app: AppName, mode: RuntimeMode): readonly string[] {
+  if (mode === 'embedded') return [];
+  if (app !== 'embedded') return REQUIRED_ENV[app];
+  return [...new Set(SERVICE_NAMES.flatMap((service) => REQUIRED_ENV[service]))];
 }
 
 function parseAcks(acks: 'all' | '1' | '0'): -1 | 0 | 1 {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import {
+  type Abstract,
   type DynamicModule,
   type INestApplication,
   Injectable,
@@ -16,8 +17,15 @@ import {
   type KairosConfig,
   loadConfig,
 } from '@kairos/config';
+import { HealthModule, type ReadinessCheck } from '@kairos/health';
 import { configureHttpApp, KairosHttpModule } from '@kairos/http';
-import { KafkaBatchServer } from '@kairos/messaging';
+import { type TopicName } from '@kairos/contracts';
+import {
+  InProcessBatchServer,
+  InProcessLog,
+  KafkaBatchServer,
+  MessagingModule,
+} from '@kairos/messaging';
 import { httpMetricsMiddleware, METRICS_REGISTRY, MetricsModule } from '@kairos/telemetry';
 import { shutdownTelemetry } from '@kairos/telemetry/bootstrap';
 import { type Registry } from 'prom-client';
@@ -30,8 +38,22 @@ export interface AppDefinition {
   readonly description: string;
   /** The app's own root module; config, HTTP policies and metrics are added around it. */
   readonly module: Type<unknown>;
-  /** Consumer group for the app's @EventPattern handlers; omit for apps that only produce. */
+  /** Consumer group for all the app's @EventPattern handlers; omit for apps that only produce. */
   readonly consumerGroup?: string;
+  /** Several groups in one process (the embedded app): each consumes its handlers' topics. */
+  readonly consumers?: readonly ConsumerBinding[];
+  /**
+   * Modules providing the app's repository ports for the mode (MongoDB or memory adapters);
+   * registered globally so the app's own module injects the ports without importing them.
+   */
+  readonly storage?: (config: KairosConfig) => readonly DynamicModule[];
+  /** Readiness checks behind /health/ready: port tokens resolve to the mode's adapters. */
+  readonly readiness?: ReadonlyArray<Type<ReadinessCheck> | Abstract<ReadinessCheck>>;
+}
+
+export interface ConsumerBinding {
+  readonly groupId: string;
+  readonly topics: readonly TopicName[];
 }
 
 /**
@@ -54,13 +76,15 @@ export async function createKairosApp(
   app.use(httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)));
   configureHttpApp(app, config);
   setupOpenApi(app, definition);
-  if (definition.consumerGroup !== undefined) {
-    app.connectMicroservice(
-      {
-        strategy: new KafkaBatchServer({ kafka: config.kafka, groupId: definition.consumerGroup }),
-      },
-      { inheritAppConfig: true },
-    );
+  const bindings: ReadonlyArray<{ groupId: string; topics?: readonly TopicName[] }> =
+    definition.consumers ??
+    (definition.consumerGroup === undefined ? [] : [{ groupId: definition.consumerGroup }]);
+  for (const binding of bindings) {
+    const strategy =
+      config.mode === 'embedded'
+        ? new InProcessBatchServer({ log: app.get(InProcessLog), ...binding })
+        : new KafkaBatchServer({ kafka: config.kafka, ...binding });
+    app.connectMicroservice({ strategy }, { inheritAppConfig: true });
   }
   return app;
 }
@@ -98,6 +122,9 @@ function rootModule(definition: AppDefinition, config: KairosConfig): DynamicMod
       ConfigModule.forRoot(config),
       KairosHttpModule,
       MetricsModule.forRoot(config.app),
+      MessagingModule.forRoot(config),
+      ...(definition.storage?.(config) ?? []),
+      HealthModule.forRoot(definition.readiness ?? []),
       definition.module,
     ],
     providers: [TelemetryFlush],

@@ -6,18 +6,15 @@ import {
   DeadLetterPublisher,
   decodeRecord,
   type InboundBatch,
-  KafkaPublisher,
+  MessagePublisher,
 } from '@kairos/messaging';
 import { traceHeadersFrom, withSpan } from '@kairos/telemetry';
 import { FeatureMetrics } from '../feature.metrics';
 import { toSessionFeatures } from '../sessions/session-features';
 import { applyEvents, DEFAULT_SESSION_RULES, type IncomingEvent } from '../sessions/session-window';
 import { type SessionRules, type UserState } from '../sessions/user-state';
-import {
-  SessionArchiveRepository,
-  type SessionSnapshot,
-} from '../storage/session-archive.repository';
-import { UserStateRepository, type VersionedState } from '../storage/user-state.repository';
+import { SessionArchiveStore, type SessionSnapshot } from '../storage/session-archive.store';
+import { UserStateStore, type VersionedState } from '../storage/user-state.store';
 
 /** Lost optimistic-concurrency races are reapplied this many times before the batch is retried. */
 const MAX_WRITE_ATTEMPTS = 5;
@@ -39,9 +36,9 @@ export class SessionUpdateService {
   readonly rules: SessionRules;
 
   constructor(
-    private readonly users: UserStateRepository,
-    private readonly sessions: SessionArchiveRepository,
-    private readonly publisher: KafkaPublisher,
+    private readonly users: UserStateStore,
+    private readonly sessions: SessionArchiveStore,
+    private readonly publisher: MessagePublisher,
     private readonly deadLetters: DeadLetterPublisher,
     private readonly metrics: FeatureMetrics,
     @InjectConfig() config: KairosConfig,

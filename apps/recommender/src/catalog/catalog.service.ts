@@ -4,9 +4,12 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { InjectConfig, type KairosConfig } from '@kairos/config';
 import { type ItemMessage, Topic } from '@kairos/contracts';
-import { BroadcastConsumer, type InboundBatch } from '@kairos/messaging';
+import {
+  BroadcastConsumers,
+  type BroadcastSubscription,
+  type InboundBatch,
+} from '@kairos/messaging';
 import { EngineService } from '../engine/engine.service';
 
 /**
@@ -19,13 +22,13 @@ export class CatalogService implements OnApplicationBootstrap, OnApplicationShut
   private readonly logger = new Logger('catalog');
   private readonly items = new Map<string, ItemMessage>();
   private readonly unavailableIds = new Set<string>();
-  private readonly consumer: BroadcastConsumer;
+  private readonly consumer: BroadcastSubscription;
 
   constructor(
     private readonly engines: EngineService,
-    @InjectConfig() config: KairosConfig,
+    broadcasts: BroadcastConsumers,
   ) {
-    this.consumer = new BroadcastConsumer(config, Topic.Items, (batch) => this.apply(batch));
+    this.consumer = broadcasts.create(Topic.Items, (batch) => this.apply(batch));
   }
 
   async onApplicationBootstrap(): Promise<void> {

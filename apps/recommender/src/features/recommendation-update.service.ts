@@ -11,7 +11,7 @@ import {
 import { withSpan } from '@kairos/telemetry';
 import { CatalogService } from '../catalog/catalog.service';
 import { EmbeddingReplicationService } from '../embeddings/embedding-replication.service';
-import { EmbeddingRepository } from '../embeddings/embedding.repository';
+import { EmbeddingStore } from '../embeddings/embedding.store';
 import { EngineService } from '../engine/engine.service';
 import { type RecommendationList } from '../recommendations/recommendation';
 import { RecommendationNotifier } from '../recommendations/recommendation-notifier.service';
@@ -44,7 +44,7 @@ export class RecommendationUpdateService {
     private readonly catalog: CatalogService,
     private readonly store: RecommendationStore,
     private readonly replication: EmbeddingReplicationService,
-    private readonly embeddings: EmbeddingRepository,
+    private readonly embeddings: EmbeddingStore,
     private readonly deadLetters: DeadLetterPublisher,
     private readonly metrics: RecommenderMetrics,
     private readonly notifier: RecommendationNotifier,

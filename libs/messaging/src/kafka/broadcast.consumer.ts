@@ -3,13 +3,11 @@ import { type KairosConfig } from '@kairos/config';
 import { type TopicName } from '@kairos/contracts';
 import { traceBatch } from '@kairos/telemetry';
 import { type Consumer } from 'kafkajs';
-import { type InboundBatch } from './inbound-message';
 import { createKafka } from './kafka-client.factory';
 import { toInboundBatch } from './kafka-batch.server';
 import { RetryBackoff } from './retry-backoff';
 import { physicalGroupId, physicalTopic } from './topic-names';
-
-export type BroadcastHandler = (batch: InboundBatch) => Promise<void> | void;
+import { type BroadcastHandler, type BroadcastSubscription } from '../ports/broadcast-consumers';
 
 /**
  * Reads a compacted topic in full on every replica (catalog items, replicated embedding rows):
@@ -18,7 +16,7 @@ export type BroadcastHandler = (batch: InboundBatch) => Promise<void> | void;
  * offsets matter across restarts, so none are committed. A failing handler is retried with
  * backoff from the same position (pause + seek), never skipped.
  */
-export class BroadcastConsumer {
+export class BroadcastConsumer implements BroadcastSubscription {
   private readonly logger: Logger;
   private consumer: Consumer | null = null;
 

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { type KafkaConfig } from '@kairos/config';
-import { isTopicName } from '@kairos/contracts';
+import { isTopicName, type TopicName } from '@kairos/contracts';
 import { traceBatch } from '@kairos/telemetry';
 import { type Batch, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
@@ -15,6 +15,8 @@ import { registerLz4Codec } from './lz4.codec';
 export interface KafkaBatchServerOptions {
   readonly kafka: KafkaConfig;
   readonly groupId: string;
+  /** Only these handler topics belong to this group (one process may host several groups). */
+  readonly topics?: readonly TopicName[];
   /** Partitions of different topics/partitions processed in parallel; order within one holds. */
   readonly partitionsConsumedConcurrently?: number;
   /** Start a new group at the earliest offset so nothing produced before the first boot is missed. */
@@ -53,7 +55,10 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
 
   private async start(): Promise<void> {
     const patterns = [...this.getHandlers().keys()];
-    const topics = patterns.filter(isTopicName);
+    const wanted = this.options.topics;
+    const topics = patterns
+      .filter(isTopicName)
+      .filter((topic) => wanted === undefined || wanted.includes(topic));
     const unknown = patterns.filter((pattern) => !isTopicName(pattern));
     if (unknown.length > 0) {
       throw new Error(`@EventPattern must name a Kairos topic; unknown: ${unknown.join(', ')}`);

@@ -8,14 +8,9 @@ import { JavaCompatiblePartitioner } from './java-compatible.partitioner';
 import { registerLz4Codec } from './lz4.codec';
 import { SendCoalescer } from './send-coalescer';
 import { physicalTopic } from './topic-names';
+import { encodeValue, MessagePublisher, type OutboundMessage } from '../ports/message-publisher';
 
-export interface OutboundMessage {
-  /** Partition key (userId for events, itemId for catalog rows); null only for keyless topics. */
-  readonly key: string | null;
-  /** Serialised as JSON unless already a Buffer; null publishes a tombstone on compacted topics. */
-  readonly value: unknown;
-  readonly headers?: Readonly<Record<string, string>>;
-}
+export type { OutboundMessage };
 
 /**
  * The one Kafka producer of an app. `publish` resolves only when the broker acknowledged the
@@ -23,7 +18,7 @@ export interface OutboundMessage {
  * calls are coalesced into shared produce requests (see SendCoalescer).
  */
 @Injectable()
-export class KafkaPublisher implements OnApplicationShutdown {
+export class KafkaPublisher extends MessagePublisher implements OnApplicationShutdown {
   private readonly logger = new Logger(KafkaPublisher.name);
   private readonly producer: Producer;
   private connecting: Promise<void> | null = null;
@@ -32,6 +27,7 @@ export class KafkaPublisher implements OnApplicationShutdown {
   private readonly coalescer: SendCoalescer<Message>;
 
   constructor(@InjectConfig() private readonly config: KairosConfig) {
+    super();
     this.compression = compressionType(config.kafka.compression);
     const idempotent = config.kafka.acks === -1;
     this.producer = createKafka(config.kafka, 'producer').producer({
@@ -93,10 +89,4 @@ function compressionType(name: KairosConfig['kafka']['compression']): Compressio
       registerLz4Codec();
       return CompressionTypes.LZ4;
   }
-}
-
-function encodeValue(value: unknown): Buffer | null {
-  if (value === null) return null;
-  if (Buffer.isBuffer(value)) return value;
-  return Buffer.from(JSON.stringify(value), 'utf8');
 }
