@@ -23,7 +23,10 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
   problems.unshift(
     ...requiredVariables(app, mode)
       .filter((variable) => env[variable] === undefined || env[variable]?.trim() === '')
-      .map((variable) => ({ variable, reason: `is required by ${app} in ${mode} mode and not set` })),
+      .map((variable) => ({
+        variable,
+        reason: `is required by ${app} in ${mode} mode and not set`,
+      })),
   );
   if (mode === 'embedded' && app !== 'embedded') {
     problems.push({
