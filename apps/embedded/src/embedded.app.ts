@@ -6,12 +6,18 @@ import { StorageReadiness } from '@kairos/storage';
 import { FeatureModule } from '../../feature/src/feature.app';
 import { FeatureStorageModule } from '../../feature/src/storage/feature-storage.module';
 import { IngestModule } from '../../ingest/src/ingest.app';
+import { DemoModule } from '../../recommender/src/demo/demo.module';
 import { RecommenderModule } from '../../recommender/src/recommender.app';
 import { RecommenderStorageModule } from '../../recommender/src/recommender-storage.module';
 import { EmbeddedRuntimeModule } from './embedded-runtime.module';
 
-/** The three apps' modules in one process, with everything they do in distributed mode. */
-@Module({ imports: [IngestModule, FeatureModule, RecommenderModule] })
+/**
+ * The three apps' modules in one process, with everything they do in distributed mode, and the
+ * demo page at `/` (its routes answer only with KAIROS_DEMO on, the default while auth is off).
+ */
+@Module({
+  imports: [IngestModule, FeatureModule, RecommenderModule, DemoModule.with(RecommenderModule)],
+})
 export class EmbeddedModule {}
 
 export const embeddedApp: AppDefinition = {

@@ -1,15 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConfig, type KairosConfig } from '@kairos/config';
-import { ItemUpsertDto, Topic, validateDto } from '@kairos/contracts';
+import { Topic } from '@kairos/contracts';
 import { traceFromHeaders } from '@kairos/http';
 import { InProcessLog } from '@kairos/messaging';
 import { CatalogService } from '../../../ingest/src/items/catalog.service';
-
-interface CatalogLine {
-  readonly itemId: string;
-  readonly [field: string]: unknown;
-}
+import { readDemoCatalog, seedDemoCatalog } from '../../../recommender/src/demo/demo-catalog';
 
 /**
  * Publishes the demo catalog (KAIROS_DEMO_CATALOG) to `items` the first time the embedded
@@ -32,18 +27,10 @@ export class DemoCatalogSeeder implements OnApplicationBootstrap {
     for (let p = 0; p < this.log.partitionsPerTopic; p++) {
       if (this.log.endOffset(Topic.Items, p) > 0) return;
     }
-    const lines = readFileSync(path, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '');
     const trace = traceFromHeaders(undefined, undefined);
-    for (const [index, line] of lines.entries()) {
-      const { itemId, ...fields } = JSON.parse(line) as CatalogLine;
-      const checked = validateDto(ItemUpsertDto, fields);
-      if ('issues' in checked) {
-        throw new Error(`${path}:${index + 1}: ${checked.issues.map((i) => i.field).join(', ')}`);
-      }
-      await this.catalog.upsert(itemId, checked.value, trace);
-    }
-    this.logger.log(`demo catalog: ${lines.length} items published from ${path}`);
+    const count = await seedDemoCatalog(await readDemoCatalog(path), (itemId, item) =>
+      this.catalog.upsert(itemId, item, trace),
+    );
+    this.logger.log(`demo catalog: ${count} items published from ${path}`);
   }
 }
