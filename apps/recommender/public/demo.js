@@ -275,6 +275,7 @@ function renderStages(update, click, shownAt) {
     ['Feature processed', update.stages.featureProcessedAt, 'feature'],
     ['Recommender received', update.stages.recommenderReceivedAt, 'recommender'],
     ['List computed', update.stages.computedAt, 'recommender'],
+    ['List saved', update.stages.savedAt, 'recommender, MongoDB'],
     ['Shown here', shownAt, 'browser'],
   ];
   const total = Math.max(1, shownAt - start);

@@ -90,6 +90,7 @@ export class RecommendationUpdateService {
       computedAt,
     }));
     await this.store.saveMany(lists);
+    const savedAt = this.clock();
     for (const [index, list] of lists.entries()) {
       if (list.asOfEventTime !== null)
         this.metrics.freshnessSeconds.observe(Math.max(0, computedAt - list.asOfEventTime) / 1_000);
@@ -99,6 +100,7 @@ export class RecommendationUpdateService {
           traceId: traceIdOf(latestHeaders.get(list.userId)),
           featureProcessedAt: epochMsOrNull(records[index]?.processedAt),
           receivedAt,
+          savedAt,
         });
       }
     }
