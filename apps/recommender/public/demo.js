@@ -162,7 +162,10 @@ async function sendClick(itemId, origin) {
       state.clicks.set(body.eventId, entry);
     }
   } catch (error) {
-    entry.status = `failed: ${error.message}`;
+    // A cross-origin POST the browser blocks looks like a network error from here.
+    entry.status = ingestOrigin
+      ? `failed: ${error.message} (is ${ingestOrigin} up, with this page's origin in KAIROS_CORS_ORIGINS?)`
+      : `failed: ${error.message}`;
   }
   state.clickOrder.unshift(entry);
   state.clickOrder.length = Math.min(state.clickOrder.length, CLICKS_SHOWN);
