@@ -145,6 +145,7 @@ describeWithInfra('demo page in a real browser', ['kafka', 'mongo'], () => {
       'Feature processed',
       'Recommender received',
       'List computed',
+      'List saved',
       'Shown here',
     ]);
     for (const ms of await page.locator('#stages .stage-ms').allTextContents())

@@ -154,4 +154,14 @@ describeWithInfra('recommendations end to end', ['kafka', 'mongo'], () => {
     expect((await get('/v1/recommendations/rec-user', null)).status).toBe(401);
     expect((await get('/v1/recommendations/rec-user', KEYS.writer)).status).toBe(403);
   });
+
+  it('has no demo page while auth is on', async () => {
+    for (const path of ['/', '/demo/demo.js', '/v1/demo/catalog', '/v1/demo/users/u1/updates']) {
+      const response = await get(path, null);
+      expect(response.status).toBe(404);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('not_found');
+      expect(body.error.message).toContain('KAIROS_AUTH=off');
+    }
+  });
 });

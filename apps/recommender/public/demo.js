@@ -162,7 +162,10 @@ async function sendClick(itemId, origin) {
       state.clicks.set(body.eventId, entry);
     }
   } catch (error) {
-    entry.status = `failed: ${error.message}`;
+    // A cross-origin POST the browser blocks looks like a network error from here.
+    entry.status = ingestOrigin
+      ? `failed: ${error.message} (is ${ingestOrigin} up, with this page's origin in KAIROS_CORS_ORIGINS?)`
+      : `failed: ${error.message}`;
   }
   state.clickOrder.unshift(entry);
   state.clickOrder.length = Math.min(state.clickOrder.length, CLICKS_SHOWN);
@@ -275,6 +278,7 @@ function renderStages(update, click, shownAt) {
     ['Feature processed', update.stages.featureProcessedAt, 'feature'],
     ['Recommender received', update.stages.recommenderReceivedAt, 'recommender'],
     ['List computed', update.stages.computedAt, 'recommender'],
+    ['List saved', update.stages.savedAt, 'recommender, MongoDB'],
     ['Shown here', shownAt, 'browser'],
   ];
   const total = Math.max(1, shownAt - start);

@@ -40,6 +40,7 @@ function update(userId: string, asOfEventId: string): RecommendationUpdate {
     traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
     featureProcessedAt: 10_090,
     receivedAt: 10_120,
+    savedAt: 10_200,
   };
 }
 
@@ -82,6 +83,7 @@ describe('DemoStreams', () => {
         featureProcessedAt: 10_090,
         recommenderReceivedAt: 10_120,
         computedAt: 10_180,
+        savedAt: 10_200,
       },
     });
   });

@@ -13,7 +13,7 @@ import { toDemoUpdateView } from './demo-update.view';
 /** Open live streams per process; each holds a socket and a listener, so they are bounded. */
 export const MAX_DEMO_STREAMS = 500;
 
-/** A comment-free event now and then keeps proxies from closing an idle stream. */
+/** An event now and then keeps proxies from closing an idle stream (the page ignores it). */
 export const DEMO_HEARTBEAT_MS = 15_000;
 
 /**

@@ -28,6 +28,7 @@ export interface DemoUpdateView {
     readonly featureProcessedAt: number | null;
     readonly recommenderReceivedAt: number;
     readonly computedAt: number;
+    readonly savedAt: number;
   };
 }
 
@@ -57,6 +58,7 @@ export function toDemoUpdateView(
       featureProcessedAt: update.featureProcessedAt,
       recommenderReceivedAt: update.receivedAt,
       computedAt: list.computedAt,
+      savedAt: update.savedAt,
     },
   };
 }

@@ -99,6 +99,7 @@ export class RecommendationUpdateService {
       attributes: { 'kairos.lists': lists.length },
     });
     this.logger.debug(`wrote ${lists.length} list(s) from ${batch.messages.length} record(s)`);
+    const savedAt = this.clock();
     for (const [index, list] of lists.entries()) {
       if (list.asOfEventTime !== null)
         this.metrics.freshnessSeconds.observe(Math.max(0, computedAt - list.asOfEventTime) / 1_000);
@@ -108,6 +109,7 @@ export class RecommendationUpdateService {
           traceId: traceIdOf(latestHeaders.get(list.userId)),
           featureProcessedAt: epochMsOrNull(records[index]?.processedAt),
           receivedAt,
+          savedAt,
         });
       }
     }

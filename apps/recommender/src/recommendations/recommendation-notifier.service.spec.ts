@@ -13,7 +13,7 @@ function update(userId: string, asOfEventId: string): RecommendationUpdate {
     asOfEventTime: 1_000,
     computedAt: 1_250,
   };
-  return { list, traceId: null, featureProcessedAt: 1_100, receivedAt: 1_200 };
+  return { list, traceId: null, featureProcessedAt: 1_100, receivedAt: 1_200, savedAt: 1_260 };
 }
 
 describe('RecommendationNotifier', () => {

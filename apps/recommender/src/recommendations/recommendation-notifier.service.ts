@@ -10,6 +10,8 @@ export interface RecommendationUpdate {
   readonly featureProcessedAt: number | null;
   /** When this recommender replica received that snapshot's batch, epoch ms. */
   readonly receivedAt: number;
+  /** When the list was written to MongoDB (it was computed at `list.computedAt`), epoch ms. */
+  readonly savedAt: number;
 }
 
 export type RecommendationListener = (update: RecommendationUpdate) => void;
