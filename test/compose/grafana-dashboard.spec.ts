@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { loadConfig } from '@kairos/config';
 import { ConsumerLagMonitor, TopicAdminService } from '@kairos/messaging';
 import { httpMetricsMiddleware } from '@kairos/telemetry';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { FeatureMetrics } from '../../apps/feature/src/feature.metrics';
 import { IngestMetrics } from '../../apps/ingest/src/ingest.metrics';
 import { ModelMetrics } from '../../apps/recommender/src/models/model.metrics';
@@ -74,7 +74,7 @@ function exportedSeries(): Set<string> {
   );
   const series = new Set<string>();
   for (const metric of registry.getMetricsAsArray()) {
-    const suffixes = metric.type === 'histogram' ? ['_bucket', '_sum', '_count'] : [''];
+    const suffixes = metric instanceof Histogram ? ['_bucket', '_sum', '_count'] : [''];
     for (const suffix of suffixes) series.add(`${metric.name}${suffix}`);
   }
   return series;
