@@ -20,6 +20,7 @@ import { pacedGet } from '../recommender/support/paced-get';
 import { writeRandomModelVersion } from '../recommender/support/random-model';
 import { machineDescription, summarizeRuns } from '../support/stats';
 import { OtlpSink } from './otlp-sink';
+import { processCpuSeconds } from './process-cpu';
 
 const { values: args } = parseArgs({
   options: {
@@ -102,6 +103,11 @@ async function ingestThroughput(
   };
 }
 
+function cpuOf(app: AppProcess): number {
+  if (app.child.pid === undefined) throw new Error('app process has no pid');
+  return processCpuSeconds(app.child.pid);
+}
+
 async function deploy(
   mode: Mode,
   index: number,
@@ -160,15 +166,21 @@ async function main(): Promise<void> {
       const row: Record<string, number> = {};
       for (const { mode, ingest, recommender, getPaths } of deployments) {
         process.stdout.write(` ${mode.name} ingest...`);
+        const ingestCpuBefore = cpuOf(ingest);
         const posted = await ingestThroughput(ingest.baseUrl);
+        const ingestCpu = cpuOf(ingest) - ingestCpuBefore;
         process.stdout.write(' GET...');
+        const recommenderCpuBefore = cpuOf(recommender);
         const got = await pacedGet({
           baseUrl: recommender.baseUrl,
           paths: getPaths,
           ratePerSecond: RATE,
           seconds: SECONDS,
         });
+        const getCpu = cpuOf(recommender) - recommenderCpuBefore;
         row[`ingest req/s (${mode.name})`] = posted.rps;
+        row[`ingest CPU ms/req (${mode.name})`] = (ingestCpu * 1_000) / (posted.rps * SECONDS);
+        row[`GET CPU ms/req (${mode.name})`] = (getCpu * 1_000) / (RATE * SECONDS);
         row[`ingest p99 ms (${mode.name})`] = posted.p99;
         row[`GET p50 ms (${mode.name})`] = got.p50;
         row[`GET p99 ms (${mode.name})`] = got.p99;
@@ -191,6 +203,11 @@ async function main(): Promise<void> {
   for (const mode of MODES.slice(1)) {
     ratios[`ingest req/s ${mode.name} / off`] =
       (median[`ingest req/s (${mode.name})`] ?? NaN) / (median['ingest req/s (off)'] ?? NaN);
+    ratios[`ingest CPU/req ${mode.name} / off`] =
+      (median[`ingest CPU ms/req (${mode.name})`] ?? NaN) /
+      (median['ingest CPU ms/req (off)'] ?? NaN);
+    ratios[`GET CPU/req ${mode.name} / off`] =
+      (median[`GET CPU ms/req (${mode.name})`] ?? NaN) / (median['GET CPU ms/req (off)'] ?? NaN);
     ratios[`GET p50 ${mode.name} / off`] =
       (median[`GET p50 ms (${mode.name})`] ?? NaN) / (median['GET p50 ms (off)'] ?? NaN);
     ratios[`GET p99 ${mode.name} / off`] =
