@@ -8,7 +8,7 @@ import {
   type OnApplicationShutdown,
   type Type,
 } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import {
   type AppName,
   ConfigModule,
@@ -18,7 +18,12 @@ import {
 } from '@kairos/config';
 import { configureHttpApp, KairosHttpModule } from '@kairos/http';
 import { KafkaBatchServer } from '@kairos/messaging';
-import { httpMetricsMiddleware, METRICS_REGISTRY, MetricsModule } from '@kairos/telemetry';
+import {
+  httpMetricsMiddleware,
+  METRICS_REGISTRY,
+  MetricsModule,
+  TraceRouteInterceptor,
+} from '@kairos/telemetry';
 import { shutdownTelemetry } from '@kairos/telemetry/bootstrap';
 import { type Registry } from 'prom-client';
 import { JsonLogger } from './logging/json.logger';
@@ -100,7 +105,7 @@ function rootModule(definition: AppDefinition, config: KairosConfig): DynamicMod
       MetricsModule.forRoot(config.app),
       definition.module,
     ],
-    providers: [TelemetryFlush],
+    providers: [TelemetryFlush, { provide: APP_INTERCEPTOR, useClass: TraceRouteInterceptor }],
   };
 }
 
