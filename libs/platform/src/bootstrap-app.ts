@@ -9,7 +9,7 @@ import {
   type OnApplicationShutdown,
   type Type,
 } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import {
   type AppName,
   ConfigModule,
@@ -26,7 +26,12 @@ import {
   KafkaBatchServer,
   MessagingModule,
 } from '@kairos/messaging';
-import { httpMetricsMiddleware, METRICS_REGISTRY, MetricsModule } from '@kairos/telemetry';
+import {
+  httpMetricsMiddleware,
+  METRICS_REGISTRY,
+  MetricsModule,
+  TraceRouteInterceptor,
+} from '@kairos/telemetry';
 import { shutdownTelemetry } from '@kairos/telemetry/bootstrap';
 import { type Registry } from 'prom-client';
 import { JsonLogger } from './logging/json.logger';
@@ -127,7 +132,7 @@ function rootModule(definition: AppDefinition, config: KairosConfig): DynamicMod
       HealthModule.forRoot(definition.readiness ?? []),
       definition.module,
     ],
-    providers: [TelemetryFlush],
+    providers: [TelemetryFlush, { provide: APP_INTERCEPTOR, useClass: TraceRouteInterceptor }],
   };
 }
 
