@@ -10,7 +10,13 @@ import { featureApp } from '../../apps/feature/src/feature.app';
 import { ingestApp } from '../../apps/ingest/src/ingest.app';
 import { recommenderApp } from '../../apps/recommender/src/recommender.app';
 import { type AppProcess, startAppProcess } from './app-process';
-import { describeWithInfra, eventually, requireEnv, uniqueTestPrefix } from './infra';
+import {
+  describeWithInfra,
+  eventually,
+  type InfraNeed,
+  requireEnv,
+  uniqueTestPrefix,
+} from './infra';
 import { readTopic, type TopicRecord } from './topic-reader';
 
 export type Mode = 'embedded' | 'distributed';
@@ -27,9 +33,13 @@ const DEFINITIONS: Readonly<Record<ServiceName, AppDefinition>> = {
  * infrastructure needed) and distributed (the real broker and MongoDB-protocol server; skipped
  * loudly without them, failed with REQUIRE_INFRA=1).
  */
-export function describeEachMode(name: string, body: (mode: Mode) => void): void {
+export function describeEachMode(
+  name: string,
+  body: (mode: Mode) => void,
+  needs: readonly InfraNeed[] = ['kafka', 'mongo'],
+): void {
   describe(`${name} [embedded]`, () => body('embedded'));
-  describeWithInfra(`${name} [distributed]`, ['kafka', 'mongo'], () => body('distributed'));
+  describeWithInfra(`${name} [distributed]`, needs, () => body('distributed'));
 }
 
 /** A running Kairos: the three apps, or the one embedded process, reached the same way. */

@@ -149,8 +149,17 @@ export async function runKairosApp(definition: AppDefinition): Promise<INestAppl
     }
     throw error;
   }
-  const app = await createKairosApp(definition, config);
-  await startKairosApp(app, config.port);
+  let app: INestApplication;
+  try {
+    app = await createKairosApp(definition, config);
+    await startKairosApp(app, config.port);
+  } catch (error) {
+    // e.g. the embedded data directory is locked by another process: say why, exit non-zero.
+    logger.error(
+      `${definition.name} could not start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    process.exit(1);
+  }
   logger.log(
     `${definition.name} listening on http://localhost:${config.port} ` +
       `(docs: /docs, health: /health/ready, metrics: /metrics)`,
