@@ -4,3 +4,4 @@ export { loadConfig, ConfigValidationError, type ConfigProblem } from './load-co
 export { ConfigModule, InjectConfig, InjectClock, CLOCK, type Clock } from './config.module';
 export { ENVIRONMENT_VARIABLES, type VariableDoc } from './environment-variables';
 export { API_SCOPES, type ApiScope, type ApiKeyConfig, parseApiKeys } from './api-keys';
+export { parseCorsOrigins } from './web-access';

@@ -8,6 +8,7 @@ import { type AppName, DEFAULT_PORTS, REQUIRED_ENV } from './app-name';
 import { ENVIRONMENT_VARIABLES } from './environment-variables';
 import { EnvironmentSchema } from './environment.schema';
 import { type KairosConfig } from './kairos-config';
+import { parseCorsOrigins } from './web-access';
 
 export interface ConfigProblem {
   readonly variable: string;
@@ -62,7 +63,13 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
       reason: 'is required while auth is on; set it, or KAIROS_AUTH=off for local use only',
     });
   }
-  if (problems.length > 0) throw new ConfigValidationError(app, problems);
+  const corsOrigins = parseCorsOrigins(parsed.KAIROS_CORS_ORIGINS);
+  if (typeof corsOrigins === 'string') {
+    problems.push({ variable: 'KAIROS_CORS_ORIGINS', reason: corsOrigins });
+  }
+  if (problems.length > 0 || typeof corsOrigins === 'string') {
+    throw new ConfigValidationError(app, problems);
+  }
   const rateLimitPerSecond = parsed.KAIROS_RATE_LIMIT_PER_SECOND ?? 1_000;
 
   const brokers = (parsed.KAFKA_BROKERS ?? '')
@@ -90,10 +97,7 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
       apiKeys,
       rateLimitPerSecond,
       rateLimitBurst: parsed.KAIROS_RATE_LIMIT_BURST ?? rateLimitPerSecond * 2,
-      corsOrigins: (parsed.KAIROS_CORS_ORIGINS ?? '')
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter((origin) => origin.length > 0),
+      corsOrigins,
     },
     ingest: {
       maxEventAgeMs: parsed.INGEST_MAX_EVENT_AGE_MS ?? 7 * 24 * 3_600_000,
