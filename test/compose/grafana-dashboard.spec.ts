@@ -70,7 +70,6 @@ function exportedSeries(): Set<string> {
     new TopicAdminService(config),
     { groupId: 'feature', topics: [] },
     registry,
-    config,
   );
   const series = new Set<string>();
   for (const metric of registry.getMetricsAsArray()) {

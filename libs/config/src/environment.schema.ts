@@ -134,12 +134,8 @@ export class EnvironmentSchema {
   @Max(10_000_000)
   KAIROS_RATE_LIMIT_BURST?: number;
 
-  @IsOptional()
-  @Matches(/^\s*(\*|https?:\/\/[^\s,/]+)\s*(,\s*(\*|https?:\/\/[^\s,/]+)\s*)*$/, {
-    message:
-      'KAIROS_CORS_ORIGINS must be `*` or comma-separated origins like http://localhost:3003 (scheme, host, optional port; no path)',
-  })
-  KAIROS_CORS_ORIGINS?: string;
+  // The list's rules live in web-access.ts (parseCorsOrigins), which names the bad entry.
+  @IsOptional() @IsString() KAIROS_CORS_ORIGINS?: string;
 
   @IsOptional() @IsIn(ON_OFF) KAIROS_DEMO?: (typeof ON_OFF)[number];
 

@@ -6,3 +6,4 @@ export { loadTelemetryConfig, type TelemetryConfig, type TraceExport } from './t
 export { ConfigModule, InjectConfig, InjectClock, CLOCK, type Clock } from './config.module';
 export { ENVIRONMENT_VARIABLES, type VariableDoc } from './environment-variables';
 export { API_SCOPES, type ApiScope, type ApiKeyConfig, parseApiKeys } from './api-keys';
+export { parseCorsOrigins } from './web-access';

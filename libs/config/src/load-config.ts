@@ -12,6 +12,7 @@ import { type Environment, instanceIdOf, logFormatOf, parseEnvironment } from '.
 import { ConfigValidationError } from './config-validation.error';
 import { type KairosConfig } from './kairos-config';
 import { telemetryConfigOf } from './telemetry-config';
+import { parseCorsOrigins } from './web-access';
 
 /**
  * Validates the environment once, at boot, into a typed object. Empty strings count as unset
@@ -56,7 +57,13 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
         'the demo page sends events without an API key and needs KAIROS_AUTH=off; unset KAIROS_DEMO (or set it to off) while auth is on',
     });
   }
-  if (problems.length > 0) throw new ConfigValidationError(app, problems);
+  const corsOrigins = parseCorsOrigins(parsed.KAIROS_CORS_ORIGINS);
+  if (typeof corsOrigins === 'string') {
+    problems.push({ variable: 'KAIROS_CORS_ORIGINS', reason: corsOrigins });
+  }
+  if (problems.length > 0 || typeof corsOrigins === 'string') {
+    throw new ConfigValidationError(app, problems);
+  }
   const rateLimitPerSecond = parsed.KAIROS_RATE_LIMIT_PER_SECOND ?? 1_000;
 
   const brokers = (parsed.KAFKA_BROKERS ?? '')
@@ -96,10 +103,7 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
       apiKeys,
       rateLimitPerSecond,
       rateLimitBurst: parsed.KAIROS_RATE_LIMIT_BURST ?? rateLimitPerSecond * 2,
-      corsOrigins: (parsed.KAIROS_CORS_ORIGINS ?? '')
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter((origin) => origin.length > 0),
+      corsOrigins,
     },
     ingest: {
       maxEventAgeMs: parsed.INGEST_MAX_EVENT_AGE_MS ?? 7 * 24 * 3_600_000,

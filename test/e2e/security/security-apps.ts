@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { API_SCOPES, type ApiScope, type AppName } from '@kairos/config';
+import { type AppDefinition } from '@kairos/platform';
+import { featureApp } from '../../../apps/feature/src/feature.app';
+import { ingestApp } from '../../../apps/ingest/src/ingest.app';
+import { recommenderApp } from '../../../apps/recommender/src/recommender.app';
+import { requireEnv } from '../../support/infra';
+
+export const APP_DEFINITIONS: ReadonlyArray<readonly [AppName, AppDefinition]> = [
+  ['ingest', ingestApp],
+  ['feature', featureApp],
+  ['recommender', recommenderApp],
+];
+
+/** One key per scope, each holding only that scope (admin keys pass every scope check). */
+export const SCOPE_KEYS: Readonly<Record<ApiScope, string>> = {
+  'events:write': 'sec-events-write-0123456789',
+  'items:write': 'sec-items-write-0123456789',
+  'recommendations:read': 'sec-recs-read-0123456789',
+  admin: 'sec-admin-key-0123456789',
+};
+
+export function scopeKeysEnv(extra: readonly string[] = []): string {
+  return [
+    ...API_SCOPES.map((scope) => `${scope.replace(':', '-')}|${SCOPE_KEYS[scope]}|${scope}`),
+    ...extra,
+  ].join(';');
+}
+
+/** Environment for an app under test: real services, a database of its own, the scope keys. */
+export function securityEnv(prefix: string, extra: Record<string, string> = {}) {
+  const mongo = new URL(requireEnv('MONGODB_URI'));
+  mongo.pathname = `/${prefix.replace(/[^A-Za-z0-9]/g, '_')}`;
+  return {
+    MONGODB_URI: mongo.toString(),
+    KAFKA_TOPIC_PREFIX: prefix,
+    KAIROS_API_KEYS: scopeKeysEnv(),
+    MODEL_DIR: resolve(__dirname, '../../../models'),
+    ...extra,
+  };
+}
+
+export type DocumentedScope = ApiScope | 'public';
+
+/**
+ * The route table of docs/security.md (`| app | \`METHOD /path\` | scope |`), the one place the
+ * intended scope of every route is written down; `all` rows apply to every app, and a path
+ * ending in `*` covers every route under it (the OpenAPI UI's assets).
+ */
+export function documentedRoutes(app: AppName): Map<string, DocumentedScope> {
+  const text = readFileSync(resolve(__dirname, '../../../docs/security.md'), 'utf8');
+  const routes = new Map<string, DocumentedScope>();
+  const row =
+    /^\|\s*(ingest|feature|recommender|all)\s*\|\s*`([A-Z]+ \S+)`\s*\|\s*`?([a-z:]+)`?\s*\|/;
+  for (const line of text.split('\n')) {
+    const match = row.exec(line);
+    if (match === null || (match[1] !== app && match[1] !== 'all')) continue;
+    routes.set(match[2] ?? '', (match[3] ?? '') as DocumentedScope);
+  }
+  return routes;
+}
+
+/** The documented entry a served route falls under: its own row, or a `*` row covering it. */
+export function documentedEntry(
+  documented: ReadonlyMap<string, DocumentedScope>,
+  route: string,
+): string | undefined {
+  if (documented.has(route)) return route;
+  return [...documented.keys()].find(
+    (entry) => entry.endsWith('*') && route.startsWith(entry.slice(0, -1)),
+  );
+}
