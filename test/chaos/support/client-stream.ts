@@ -44,13 +44,27 @@ function typeOf(roll: number): EventType {
   return 'purchase';
 }
 
+export interface StreamOptions {
+  readonly seed?: number;
+  /** Event time of the first event and the span the stream covers (default: the last 12 h). */
+  readonly startMs?: number;
+  readonly spanMs?: number;
+  /** Users are `<userPrefix>-u<n>` (default: the label), so several streams can share users. */
+  readonly userPrefix?: string;
+}
+
 /**
- * `count` events of `users` users over the demo catalog, interleaved, in event-time order (the
- * last 12 hours, inside ingest's accepted age). Each user browses mostly one category, as
- * shoppers do. `label` makes the ids unique to one run.
+ * `count` events of `users` users over the demo catalog, interleaved, in event-time order (by
+ * default the last 12 hours, inside ingest's accepted age). Each user browses mostly one
+ * category, as shoppers do. `label` makes the event ids unique to one run.
  */
-export function clientStream(count: number, users: number, label: string, seed = 7): ClientEvent[] {
-  const next = random(seed);
+export function clientStream(
+  count: number,
+  users: number,
+  label: string,
+  options: StreamOptions = {},
+): ClientEvent[] {
+  const next = random(options.seed ?? 7);
   const catalog = demoCatalog();
   const byCategory = new Map<string, CatalogLine[]>();
   for (const line of catalog) {
@@ -58,8 +72,9 @@ export function clientStream(count: number, users: number, label: string, seed =
     byCategory.set(category, [...(byCategory.get(category) ?? []), line]);
   }
   const categories = [...byCategory.keys()];
-  const start = Date.now() - 12 * 3_600_000;
-  const spacingMs = Math.max(1, Math.floor((11 * 3_600_000) / count));
+  const start = options.startMs ?? Date.now() - 12 * 3_600_000;
+  const spacingMs = Math.max(1, Math.floor((options.spanMs ?? 11 * 3_600_000) / count));
+  const userPrefix = options.userPrefix ?? label;
   const events: ClientEvent[] = [];
   for (let index = 0; index < count; index++) {
     const user = Math.floor(next() * users);
@@ -68,7 +83,7 @@ export function clientStream(count: number, users: number, label: string, seed =
     const item = pool[Math.floor(next() * pool.length)] ?? catalog[0];
     events.push({
       eventId: `${label}-${index}`,
-      userId: `${label}-u${user}`,
+      userId: `${userPrefix}-u${user}`,
       itemId: item?.itemId ?? 'item-00001',
       type: typeOf(next()),
       timestamp: start + index * spacingMs,

@@ -26,6 +26,8 @@ export interface SenderOptions {
   readonly ratePerSecond?: number;
   /** Upper bound on honouring Retry-After, so an outage test does not idle for long. */
   readonly maxRetryAfterMs?: number;
+  /** Called with every request's latency and status (0: no answer), for load reports. */
+  readonly onResponse?: (latencyMs: number, status: number) => void;
 }
 
 /**
@@ -115,6 +117,7 @@ export class ResilientSender {
   /** null when the batch is done (accepted, or refused for good); otherwise ms to wait. */
   private async attempt(batch: readonly ClientEvent[]): Promise<number | null> {
     this.requests += 1;
+    const started = performance.now();
     let response: Response;
     try {
       response = await fetch(`${this.options.ingestUrl()}/v1/events/batch`, {
@@ -125,8 +128,10 @@ export class ResilientSender {
       });
     } catch {
       this.transportErrors += 1;
+      this.options.onResponse?.(performance.now() - started, 0);
       return 200;
     }
+    this.options.onResponse?.(performance.now() - started, response.status);
     if (response.status === 503) {
       await response.body?.cancel();
       this.unavailable += 1;
