@@ -2,13 +2,20 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { readDemoCatalog, seedDemoCatalog } from '../../apps/recommender/src/demo/demo-catalog';
-import { type AppProcess, startAppProcess } from '../support/app-process';
-import { describeWithInfra, eventually, requireEnv, uniqueTestPrefix } from '../support/infra';
+import { type AppProcess } from '../support/app-process';
+import { eventually } from '../support/infra';
+import {
+  describeEachMode,
+  type Mode,
+  type SystemProcesses,
+  startSystemProcesses,
+} from '../support/system';
 
 /** Debian's chromium package (`.ci/run` installs it); playwright-core brings no browser. */
 const CHROMIUM = '/usr/bin/chromium';
 const root = resolve(__dirname, '../..');
-const PORTS = { ingest: 3691, feature: 3692, recommender: 3693 };
+/** Embedded: one process on the first port; distributed: ingest, feature, recommender. */
+const FIRST_PORT: Record<Mode, number> = { embedded: 3690, distributed: 3691 };
 
 interface ClickAnswer {
   readonly itemId: string;
@@ -17,14 +24,15 @@ interface ClickAnswer {
 }
 
 /**
- * The demo page in real headless Chromium against the three apps run as separate processes
- * (distributed mode: the page comes from the recommender and POSTs clicks to ingest across
- * origins, under CORS), on the real broker and MongoDB-protocol server.
+ * The demo page in real headless Chromium, in both modes: the embedded process (page and API on
+ * one origin, as `npm start` serves it) and the three apps as separate processes on the real
+ * broker and MongoDB-protocol server (the page comes from the recommender and POSTs clicks to
+ * ingest across origins, under CORS).
  */
-describeWithInfra('demo page in a real browser', ['kafka', 'mongo'], () => {
+describeEachMode('demo page in a real browser', (mode) => {
   jest.setTimeout(240_000);
-  const prefix = uniqueTestPrefix('demo');
-  const apps: AppProcess[] = [];
+  let system: SystemProcesses;
+  /** The process serving the page: the recommender, or the embedded process. */
   let recommender: AppProcess;
   let browser: Browser;
   let page: Page;
@@ -32,34 +40,24 @@ describeWithInfra('demo page in a real browser', ['kafka', 'mongo'], () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM))
       throw new Error(`${CHROMIUM} is missing: apt-get install chromium (CI does)`);
-    const mongo = new URL(requireEnv('MONGODB_URI'));
-    mongo.pathname = `/${prefix.replace(/[^A-Za-z0-9]/g, '_')}`;
-    const pageOrigin = `http://127.0.0.1:${PORTS.recommender}`;
-    const env = {
-      KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
-      MONGODB_URI: mongo.toString(),
-      KAFKA_TOPIC_PREFIX: prefix,
+    const port = FIRST_PORT[mode];
+    const env: Record<string, string> = {
       KAIROS_AUTH: 'off',
       MODEL_DIR: resolve(root, 'models'),
     };
-    const ingest = await startAppProcess(
-      'ingest',
-      { ...env, KAIROS_CORS_ORIGINS: pageOrigin },
-      PORTS.ingest,
-    );
-    apps.push(ingest);
-    apps.push(await startAppProcess('feature', env, PORTS.feature));
-    recommender = await startAppProcess(
-      'recommender',
-      { ...env, KAIROS_DEMO_INGEST_URL: ingest.baseUrl },
-      PORTS.recommender,
-    );
-    apps.push(recommender);
+    if (mode === 'distributed') {
+      // Ingest lets the recommender's page in; the page POSTs clicks to ingest's origin.
+      env.KAIROS_CORS_ORIGINS = `http://127.0.0.1:${port + 2}`;
+      env.KAIROS_DEMO_INGEST_URL = `http://127.0.0.1:${port}`;
+    }
+    system = await startSystemProcesses(mode, 'demo', env, port);
+    recommender = system.processes[system.processes.length - 1]!;
 
-    // What `npm run demo:catalog` does: the demo catalog PUT to ingest, item by item.
+    // What `npm run demo:catalog` does (and what `npm start` does by itself): the demo catalog
+    // PUT to ingest, item by item.
     const entries = await readDemoCatalog();
     await seedDemoCatalog(entries, async (itemId, item) => {
-      const response = await fetch(`${ingest.baseUrl}/v1/items/${itemId}`, {
+      const response = await fetch(`${system.url('ingest')}/v1/items/${itemId}`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(item),
@@ -85,7 +83,7 @@ describeWithInfra('demo page in a real browser', ['kafka', 'mongo'], () => {
 
   afterAll(async () => {
     await browser?.close();
-    await Promise.all(apps.map((app) => app.stop()));
+    await system?.close();
   });
 
   /** Attribute values of the elements `selector` matches (the tests compile without DOM types). */
@@ -165,8 +163,12 @@ describeWithInfra('demo page in a real browser', ['kafka', 'mongo'], () => {
 
     mkdirSync(resolve(root, 'test-output'), { recursive: true });
     // Finite animations (the highlight of new entries) fast-forwarded: the picture shows the end state.
-    await page.screenshot({ path: resolve(root, 'test-output/demo.png'), animations: 'disabled' });
-    if (process.env.DEMO_SCREENSHOT_TO_DOCS === '1') {
+    await page.screenshot({
+      path: resolve(root, `test-output/demo-${mode}.png`),
+      animations: 'disabled',
+    });
+    // The README shows what `npm start` serves.
+    if (process.env.DEMO_SCREENSHOT_TO_DOCS === '1' && mode === 'embedded') {
       mkdirSync(resolve(root, 'docs/images'), { recursive: true });
       await page.screenshot({
         path: resolve(root, 'docs/images/demo.png'),
@@ -184,7 +186,7 @@ describeWithInfra('demo page in a real browser', ['kafka', 'mongo'], () => {
     );
   });
 
-  it('shuts the recommender down while the page holds its live stream open', async () => {
+  it('shuts the process serving the page down while the page holds its live stream open', async () => {
     expect(await page.getAttribute('#status', 'data-state')).toBe('live');
     // A stream that kept the HTTP server from closing would hang the shutdown: fail, not wait.
     let hung: NodeJS.Timeout | undefined;

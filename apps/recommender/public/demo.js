@@ -278,7 +278,7 @@ function renderStages(update, click, shownAt) {
     ['Feature processed', update.stages.featureProcessedAt, 'feature'],
     ['Recommender received', update.stages.recommenderReceivedAt, 'recommender'],
     ['List computed', update.stages.computedAt, 'recommender'],
-    ['List saved', update.stages.savedAt, 'recommender, MongoDB'],
+    ['List saved', update.stages.savedAt, 'recommender, store'],
     ['Shown here', shownAt, 'browser'],
   ];
   const total = Math.max(1, shownAt - start);
