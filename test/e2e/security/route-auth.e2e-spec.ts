@@ -1,5 +1,5 @@
 import { API_SCOPES, type ApiScope } from '@kairos/config';
-import { bootApp, type RunningApp } from '../../support/boot';
+import { type RunningApp } from '../../support/boot';
 import { describeWithInfra, uniqueTestPrefix } from '../../support/infra';
 import { concretePath, routeKey, servedRoutes } from './route-table';
 import {
@@ -8,6 +8,7 @@ import {
   documentedRoutes,
   SCOPE_KEYS,
   securityEnv,
+  bootSecurityApp,
 } from './security-apps';
 
 /**
@@ -24,7 +25,7 @@ describeWithInfra('API keys and scopes on every route', ['kafka', 'mongo'], () =
     let running: RunningApp;
 
     beforeAll(async () => {
-      running = await bootApp(definition, securityEnv(prefix));
+      running = await bootSecurityApp(definition, securityEnv(prefix));
     });
 
     afterAll(async () => {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { API_SCOPES, type ApiScope, type AppName } from '@kairos/config';
-import { type AppDefinition } from '@kairos/platform';
+import { API_SCOPES, type ApiScope, type AppName, loadConfig } from '@kairos/config';
+import { type AppDefinition, createKairosApp, startKairosApp } from '@kairos/platform';
+import { type RunningApp } from '../../support/boot';
 import { featureApp } from '../../../apps/feature/src/feature.app';
 import { ingestApp } from '../../../apps/ingest/src/ingest.app';
 import { recommenderApp } from '../../../apps/recommender/src/recommender.app';
@@ -70,4 +71,34 @@ export function documentedEntry(
   return [...documented.keys()].find(
     (entry) => entry.endsWith('*') && route.startsWith(entry.slice(0, -1)),
   );
+}
+
+/**
+ * bootApp, but closing a half-started app and retrying when the broker has not yet propagated the
+ * metadata of topics just created (UNKNOWN_TOPIC_OR_PARTITION while waiting for leaders, seen on a
+ * busy shared broker); any other failure is thrown at once.
+ */
+export async function bootSecurityApp(
+  definition: AppDefinition,
+  env: Record<string, string>,
+): Promise<RunningApp> {
+  const config = loadConfig(definition.name, {
+    KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    ...env,
+  });
+  for (let attempt = 1; ; attempt++) {
+    const app = await createKairosApp(definition, config);
+    try {
+      await startKairosApp(app, 0, '127.0.0.1');
+      const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+      return { app, baseUrl, config, close: () => app.close() };
+    } catch (error) {
+      await app.close().catch(() => undefined);
+      const transient =
+        error instanceof Error && /does not host this topic-partition/.test(error.message);
+      if (!transient || attempt === 3) throw error;
+    }
+  }
 }
