@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Runs Kairos apps from the compiled build: `node scripts/start.mjs [ingest|feature|recommender]...`
-// (no argument = all three, each on its own port). When KAFKA_BROKERS / MONGODB_URI are not set
-// it starts the local broker and MongoDB-protocol server with scripts/infra/up.sh first and uses
-// the addresses that script writes to .infra/env. It rebuilds when a source file is newer than
-// the build.
+// Runs Kairos from the compiled build, rebuilding first when a source file is newer than the build.
+//   node scripts/start.mjs                  embedded mode: the whole system in one process (port 3000),
+//                                           no Kafka, no MongoDB, state in KAIROS_DATA_DIR (./data)
+//   node scripts/start.mjs --distributed    the three apps as separate processes on Kafka + MongoDB
+//   node scripts/start.mjs ingest ...       only the apps named, distributed
+// In distributed mode, when KAFKA_BROKERS / MONGODB_URI are not set it starts the local broker and
+// MongoDB-protocol server with scripts/infra/up.sh first and uses the addresses it writes to .infra/env.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,20 +15,30 @@ const APPS = ['ingest', 'feature', 'recommender'];
 const args = process.argv.slice(2);
 
 if (args.includes('--help') || args.includes('-h')) {
-  console.log(`usage: npm start [-- <app>...]   apps: ${APPS.join(', ')} (default: all)
+  console.log(`usage: npm start                      embedded: everything in one process on port 3000
+       npm run start:distributed      ${APPS.join(', ')} as separate processes
+       npm start -- <app>...          only these of ${APPS.join(', ')} (distributed)
 
-Starts the apps from dist/ (building first when sources changed). Without KAFKA_BROKERS and
-MONGODB_URI in the environment it runs scripts/infra/up.sh (Kafka + a MongoDB-protocol server on 127.0.0.1,
-needs java, mvn and go) and reads the addresses from .infra/env. With Docker, start the stack
-with \`docker compose up\` instead.`);
+Starts from dist/ (building first when sources changed).
+
+Embedded mode needs nothing else: an in-process log and in-memory stores persisted to
+KAIROS_DATA_DIR (default ./data), the committed default model and the demo catalog. Without
+KAIROS_API_KEYS it runs with KAIROS_AUTH=off (logged loudly).
+
+Distributed mode: without KAFKA_BROKERS and MONGODB_URI in the environment it runs
+scripts/infra/up.sh (Kafka + a MongoDB-protocol server on 127.0.0.1, needs java, mvn and go) and
+reads the addresses from .infra/env. With Docker, start the stack with \`docker compose up\`.`);
   process.exit(0);
 }
-const unknown = args.filter((app) => !APPS.includes(app));
+const distributed = args.includes('--distributed');
+const named = args.filter((arg) => arg !== '--distributed');
+const unknown = named.filter((app) => !APPS.includes(app));
 if (unknown.length > 0) {
   console.error(`unknown app(s): ${unknown.join(', ')}; expected one of ${APPS.join(', ')}`);
   process.exit(2);
 }
-const apps = args.length > 0 ? args : APPS;
+const embedded = !distributed && named.length === 0;
+const apps = embedded ? ['embedded'] : named.length > 0 ? named : APPS;
 
 function newestSourceMtime(dir) {
   let newest = 0;
@@ -61,6 +73,7 @@ function readEnvFile(path) {
 }
 
 function infrastructureEnv() {
+  if (embedded) return {};
   const needsMongo = apps.some((app) => app !== 'ingest');
   if (process.env.KAFKA_BROKERS && (!needsMongo || process.env.MONGODB_URI)) return {};
   console.log(

@@ -8,10 +8,20 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** The q-quantile (0..1) of unsorted values, nearest rank. */
+export function percentile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN;
+}
+
 export function printTable(rows: ReadonlyArray<Record<string, string | number>>): void {
-  const first = rows[0];
-  if (first === undefined) return;
-  const columns = Object.keys(first);
+  if (rows.length > 0) console.log(formatTable(rows));
+}
+
+/** Rows as a Markdown-style table with aligned columns (the keys of the first row). */
+export function formatTable(rows: ReadonlyArray<Record<string, string | number>>): string {
+  const columns = Object.keys(rows[0] ?? {});
   const cell = (value: string | number | undefined): string =>
     typeof value === 'number'
       ? Number.isInteger(value)
@@ -23,9 +33,11 @@ export function printTable(rows: ReadonlyArray<Record<string, string | number>>)
   );
   const line = (values: readonly string[]): string =>
     `| ${values.map((value, i) => value.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  console.log(line(columns));
-  console.log(line(widths.map((width) => '-'.repeat(width))));
-  for (const row of rows) console.log(line(columns.map((column) => cell(row[column]))));
+  return [
+    line(columns),
+    line(widths.map((width) => '-'.repeat(width))),
+    ...rows.map((row) => line(columns.map((column) => cell(row[column])))),
+  ].join('\n');
 }
 
 export function machineDescription(): string {

@@ -1,37 +1,25 @@
-import { featureApp } from '../../apps/feature/src/feature.app';
-import { ingestApp } from '../../apps/ingest/src/ingest.app';
-import { bootApp, type RunningApp } from '../support/boot';
-import { describeWithInfra, eventually, requireEnv, uniqueTestPrefix } from '../support/infra';
+import { eventually } from '../support/infra';
+import { bootSystem, describeEachMode, type System } from '../support/system';
 
 const KEYS = { writer: 'writer-secret-0123456789', reader: 'reader-secret-0123456789' };
 
-describeWithInfra(
+describeEachMode(
   'an event POSTed to ingest shows up in the feature service session API',
-  ['kafka', 'mongo'],
-  () => {
-    const prefix = uniqueTestPrefix('session');
-    let ingest: RunningApp;
-    let feature: RunningApp;
+  (mode) => {
+    let system: System;
 
     beforeAll(async () => {
-      const mongo = new URL(requireEnv('MONGODB_URI'));
-      mongo.pathname = `/${prefix.replace(/[^A-Za-z0-9]/g, '_')}`;
-      const env = {
-        KAFKA_TOPIC_PREFIX: prefix,
-        MONGODB_URI: mongo.toString(),
+      system = await bootSystem(mode, ['ingest', 'feature'], 'session', {
         KAIROS_API_KEYS: `writer|${KEYS.writer}|events:write;reader|${KEYS.reader}|recommendations:read`,
-      };
-      ingest = await bootApp(ingestApp, env);
-      feature = await bootApp(featureApp, env);
+      });
     });
 
     afterAll(async () => {
-      await ingest?.close();
-      await feature?.close();
+      await system?.close();
     });
 
     const getSession = (userId: string, key: string | null = KEYS.reader) =>
-      fetch(`${feature.baseUrl}/v1/users/${encodeURIComponent(userId)}/session`, {
+      fetch(`${system.url('feature')}/v1/users/${encodeURIComponent(userId)}/session`, {
         headers: key === null ? {} : { authorization: `Bearer ${key}` },
       });
 
@@ -42,7 +30,7 @@ describeWithInfra(
         ['sku-2', 'click'],
         ['sku-1', 'add_to_cart'],
       ] as const) {
-        const response = await fetch(`${ingest.baseUrl}/v1/events`, {
+        const response = await fetch(`${system.url('ingest')}/v1/events`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.writer}` },
           body: JSON.stringify({

@@ -1,10 +1,7 @@
 import { Topic } from '@kairos/contracts';
-import { partitionForKey, physicalTopic } from '@kairos/messaging';
-import { ingestApp } from '../../apps/ingest/src/ingest.app';
-import { bootApp, type RunningApp } from '../support/boot';
-import { describeWithInfra, uniqueTestPrefix } from '../support/infra';
+import { partitionForKey } from '@kairos/messaging';
 import { metricValue } from '../support/metrics';
-import { readTopic } from '../support/topic-reader';
+import { bootSystem, describeEachMode, type System } from '../support/system';
 
 const KEYS = {
   writer: 'writer-secret-0123456789',
@@ -23,13 +20,11 @@ interface ErrorResponse {
   };
 }
 
-describeWithInfra('ingest over HTTP against the real broker', ['kafka'], () => {
-  const prefix = uniqueTestPrefix('ingest');
-  let ingest: RunningApp;
+describeEachMode('ingest over HTTP, records as they reach the event log', (mode) => {
+  let system: System;
 
   beforeAll(async () => {
-    ingest = await bootApp(ingestApp, {
-      KAFKA_TOPIC_PREFIX: prefix,
+    system = await bootSystem(mode, ['ingest'], 'ingest', {
       KAIROS_API_KEYS: [
         `writer|${KEYS.writer}|events:write`,
         `catalog|${KEYS.catalog}|items:write`,
@@ -41,7 +36,7 @@ describeWithInfra('ingest over HTTP against the real broker', ['kafka'], () => {
   });
 
   afterAll(async () => {
-    await ingest?.close();
+    await system?.close();
   });
 
   function post(
@@ -50,7 +45,7 @@ describeWithInfra('ingest over HTTP against the real broker', ['kafka'], () => {
     key: string | null = KEYS.writer,
     headers: Record<string, string> = {},
   ) {
-    return fetch(`${ingest.baseUrl}${path}`, {
+    return fetch(`${system.url('ingest')}${path}`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -79,11 +74,7 @@ describeWithInfra('ingest over HTTP against the real broker', ['kafka'], () => {
       const body = (await response.json()) as { eventId: string };
       accepted.set(body.eventId, userId);
     }
-    const records = await readTopic(
-      ingest.config.kafka,
-      physicalTopic(prefix, Topic.Events),
-      (r) => r.length >= users.length,
-    );
+    const records = await system.readTopic(Topic.Events, (r) => r.length >= users.length);
     expect(records).toHaveLength(users.length);
     for (const record of records) {
       const value = JSON.parse(record.value ?? '{}') as {
@@ -141,7 +132,7 @@ describeWithInfra('ingest over HTTP against the real broker', ['kafka'], () => {
       [3, null, 'rejected'],
     ]);
     expect(body.results[1]?.error?.details.map((d) => d.field)).toEqual(['value']);
-    const records = await readTopic(ingest.config.kafka, physicalTopic(prefix, Topic.Events), (r) =>
+    const records = await system.readTopic(Topic.Events, (r) =>
       r.some((x) => x.headers['kairos-event-id'] === 'batch-ok-2'),
     );
     const ids = records.map((r) => r.headers['kairos-event-id']);
@@ -277,7 +268,7 @@ describeWithInfra('ingest over HTTP against the real broker', ['kafka'], () => {
       context: { q: '{"$gt": ""}' },
     });
     expect(response.status).toBe(202);
-    const records = await readTopic(ingest.config.kafka, physicalTopic(prefix, Topic.Events), (r) =>
+    const records = await system.readTopic(Topic.Events, (r) =>
       r.some((x) => x.headers['kairos-event-id'] === 'inert-1'),
     );
     const record = records.find((r) => r.headers['kairos-event-id'] === 'inert-1');
@@ -285,7 +276,7 @@ describeWithInfra('ingest over HTTP against the real broker', ['kafka'], () => {
   });
 
   it('publishes catalog upserts and tombstones to the compacted items topic keyed by itemId', async () => {
-    const put = await fetch(`${ingest.baseUrl}/v1/items/sku-9`, {
+    const put = await fetch(`${system.url('ingest')}/v1/items/sku-9`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.catalog}` },
       body: JSON.stringify({
@@ -301,17 +292,17 @@ describeWithInfra('ingest over HTTP against the real broker', ['kafka'], () => {
       categories: ['shoes'],
       tags: [],
     });
-    const del = await fetch(`${ingest.baseUrl}/v1/items/sku-9`, {
+    const del = await fetch(`${system.url('ingest')}/v1/items/sku-9`, {
       method: 'DELETE',
       headers: { authorization: `Bearer ${KEYS.catalog}` },
     });
     expect(del.status).toBe(202);
-    const forbidden = await fetch(`${ingest.baseUrl}/v1/items/sku-9`, {
+    const forbidden = await fetch(`${system.url('ingest')}/v1/items/sku-9`, {
       method: 'DELETE',
       headers: { authorization: `Bearer ${KEYS.writer}` },
     });
     expect(forbidden.status).toBe(403);
-    const badId = await fetch(`${ingest.baseUrl}/v1/items/${encodeURIComponent('$where')}`, {
+    const badId = await fetch(`${system.url('ingest')}/v1/items/${encodeURIComponent('$where')}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.catalog}` },
       body: '{}',
@@ -319,11 +310,7 @@ describeWithInfra('ingest over HTTP against the real broker', ['kafka'], () => {
     expect(badId.status).toBe(400);
     expect(((await badId.json()) as ErrorResponse).error.details?.[0]?.field).toBe('itemId');
 
-    const records = await readTopic(
-      ingest.config.kafka,
-      physicalTopic(prefix, Topic.Items),
-      (r) => r.length >= 2,
-    );
+    const records = await system.readTopic(Topic.Items, (r) => r.length >= 2);
     expect(
       records.map((r) => [
         r.key,
@@ -337,7 +324,7 @@ describeWithInfra('ingest over HTTP against the real broker', ['kafka'], () => {
   });
 
   it('serves OpenAPI docs without a key, with every public route documented', async () => {
-    const response = await fetch(`${ingest.baseUrl}/docs-json`);
+    const response = await fetch(`${system.url('ingest')}/docs-json`);
     expect(response.status).toBe(200);
     const document = (await response.json()) as { paths: Record<string, unknown> };
     expect(Object.keys(document.paths)).toEqual(
@@ -346,7 +333,7 @@ describeWithInfra('ingest over HTTP against the real broker', ['kafka'], () => {
   });
 
   it('exposes request and event metrics', async () => {
-    const text = await (await fetch(`${ingest.baseUrl}/metrics`)).text();
+    const text = await (await fetch(`${system.url('ingest')}/metrics`)).text();
     expect(
       metricValue(text, 'kairos_ingest_events_accepted_total', { endpoint: 'single' }),
     ).toBeGreaterThanOrEqual(5);

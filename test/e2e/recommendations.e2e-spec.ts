@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type AppProcess, startAppProcess } from '../support/app-process';
-import { describeWithInfra, eventually, requireEnv, uniqueTestPrefix } from '../support/infra';
+import { eventually } from '../support/infra';
 import { metricValue } from '../support/metrics';
+import { describeEachMode, startSystemProcesses, type SystemProcesses } from '../support/system';
 
 const KEYS = { writer: 'rec-writer-key-0123456789', reader: 'rec-reader-key-0123456789' };
 
@@ -23,47 +23,43 @@ function demoCatalog(): Array<{ itemId: string; categories: string[] }> {
     .map((line) => JSON.parse(line) as { itemId: string; categories: string[] });
 }
 
+/** Ports of the processes: embedded uses the first, distributed three from the second. */
+const FIRST_PORT = { embedded: 3760, distributed: 3761 } as const;
+
 /**
- * The whole pipeline as separate processes, as deployed: POST to ingest → feature → recommender
- * (committed default model) → GET. Real broker and MongoDB-protocol server.
+ * The whole pipeline as processes started from dist/, as deployed: POST to ingest → feature →
+ * recommender (committed default model) → GET. Distributed: three processes on the real broker
+ * and MongoDB-protocol server; embedded: the one process on its in-process log and memory stores.
  */
-describeWithInfra('recommendations end to end', ['kafka', 'mongo'], () => {
+describeEachMode('recommendations end to end', (mode) => {
   jest.setTimeout(180_000);
-  const prefix = uniqueTestPrefix('recs');
-  const apps: AppProcess[] = [];
-  let ingest: AppProcess;
-  let recommender: AppProcess;
+  let system: SystemProcesses;
   const catalog = demoCatalog();
   const outdoor = catalog.filter((item) => item.categories.includes('Outdoor'));
 
   beforeAll(async () => {
-    const mongo = new URL(requireEnv('MONGODB_URI'));
-    mongo.pathname = `/${prefix.replace(/[^A-Za-z0-9]/g, '_')}`;
-    const env = {
-      KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
-      MONGODB_URI: mongo.toString(),
-      KAFKA_TOPIC_PREFIX: prefix,
-      KAIROS_API_KEYS: `writer|${KEYS.writer}|events:write,items:write;reader|${KEYS.reader}|recommendations:read`,
-      MODEL_DIR: resolve(__dirname, '../../models'),
-    };
-    ingest = await startAppProcess('ingest', env, 3971);
-    apps.push(ingest);
-    apps.push(await startAppProcess('feature', env, 3972));
-    recommender = await startAppProcess('recommender', env, 3973);
-    apps.push(recommender);
+    system = await startSystemProcesses(
+      mode,
+      'recs',
+      {
+        KAIROS_API_KEYS: `writer|${KEYS.writer}|events:write,items:write;reader|${KEYS.reader}|recommendations:read`,
+        MODEL_DIR: resolve(__dirname, '../../models'),
+      },
+      FIRST_PORT[mode],
+    );
   });
 
   afterAll(async () => {
-    await Promise.all(apps.map((app) => app.stop()));
+    await system?.close();
   });
 
   const get = (path: string, key: string | null = KEYS.reader) =>
-    fetch(`${recommender.baseUrl}${path}`, {
+    fetch(`${system.url('recommender')}${path}`, {
       headers: key === null ? {} : { authorization: `Bearer ${key}` },
     });
 
   const post = async (path: string, body: unknown, method = 'POST'): Promise<Response> =>
-    fetch(`${ingest.baseUrl}${path}`, {
+    fetch(`${system.url('ingest')}${path}`, {
       method,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.writer}` },
       body: JSON.stringify(body),
@@ -115,7 +111,7 @@ describeWithInfra('recommendations end to end', ['kafka', 'mongo'], () => {
     ).json()) as Answer;
     expect(filtered.items.map((item) => item.itemId)).toEqual(ids.slice(2, 7));
 
-    const metrics = await (await fetch(`${recommender.baseUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${system.url('recommender')}/metrics`)).text();
     const model = { model: 'kairos-default', version: '1' };
     expect(metricValue(metrics, 'kairos_model_inference_seconds_count', model)).toBeGreaterThan(0);
     expect(metricValue(metrics, 'kairos_recommender_inference_batch_users_count')).toBeGreaterThan(
@@ -153,5 +149,15 @@ describeWithInfra('recommendations end to end', ['kafka', 'mongo'], () => {
     }
     expect((await get('/v1/recommendations/rec-user', null)).status).toBe(401);
     expect((await get('/v1/recommendations/rec-user', KEYS.writer)).status).toBe(403);
+  });
+
+  it('has no demo page while auth is on', async () => {
+    for (const path of ['/', '/demo/demo.js', '/v1/demo/catalog', '/v1/demo/users/u1/updates']) {
+      const response = await get(path, null);
+      expect(response.status).toBe(404);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('not_found');
+      expect(body.error.message).toContain('KAIROS_AUTH=off');
+    }
   });
 });

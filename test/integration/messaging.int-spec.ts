@@ -8,7 +8,6 @@ import {
   type InboundBatch,
   KafkaBatchContext,
   KafkaPublisher,
-  MessagingModule,
   partitionForKey,
   physicalTopic,
   TopicAdminService,
@@ -66,7 +65,6 @@ class EventsProbeController {
 const recorder = new Recorder();
 
 @Module({
-  imports: [MessagingModule],
   controllers: [EventsProbeController],
   providers: [{ provide: Recorder, useValue: recorder }],
 })
@@ -213,7 +211,6 @@ describeWithInfra('messaging against the real Kafka broker', ['kafka'], () => {
         app.get(TopicAdminService),
         { groupId, topics: [Topic.Events] },
         metrics,
-        config,
       );
 
     // A group that never committed: everything in the log is lag, partition by partition.

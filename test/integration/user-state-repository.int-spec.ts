@@ -1,34 +1,10 @@
-import { type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
-import { ConfigModule, loadConfig } from '@kairos/config';
-import { StorageModule } from '@kairos/storage';
 import { type UserEventMessage } from '@kairos/contracts';
 import { applyEvents, DEFAULT_SESSION_RULES } from '../../apps/feature/src/sessions/session-window';
-import { SessionArchiveRepository } from '../../apps/feature/src/storage/session-archive.repository';
-import {
-  SessionArchiveDocument,
-  SessionArchiveSchema,
-} from '../../apps/feature/src/storage/session-archive.schema';
-import { UserStateRepository } from '../../apps/feature/src/storage/user-state.repository';
-import {
-  UserStateDocument,
-  UserStateSchema,
-} from '../../apps/feature/src/storage/user-state.schema';
-import { describeWithInfra, requireEnv, uniqueTestPrefix } from '../support/infra';
-
-@Module({
-  imports: [
-    StorageModule,
-    MongooseModule.forFeature([
-      { name: UserStateDocument.name, schema: UserStateSchema },
-      { name: SessionArchiveDocument.name, schema: SessionArchiveSchema },
-    ]),
-  ],
-  providers: [UserStateRepository, SessionArchiveRepository],
-})
-class RepositoryModule {}
+import { FeatureStorageModule } from '../../apps/feature/src/storage/feature-storage.module';
+import { SessionArchiveStore } from '../../apps/feature/src/storage/session-archive.store';
+import { UserStateStore } from '../../apps/feature/src/storage/user-state.store';
+import { bootStorage, type StorageUnderTest } from '../support/storage-modes';
+import { describeEachMode } from '../support/system';
 
 function event(userId: string, n: number): UserEventMessage {
   const timestamp = Date.parse('2026-11-22T10:00:00Z') + n * 1_000;
@@ -51,37 +27,29 @@ function stateAfter(userId: string, offsets: readonly number[]) {
   ).state;
 }
 
-describeWithInfra(
-  'UserStateRepository optimistic concurrency on the MongoDB-protocol server',
-  ['mongo'],
-  () => {
-    let app: INestApplication;
-    let repository: UserStateRepository;
+/**
+ * One spec body for both adapters of the feature's repository ports: MongoDB (the real
+ * MongoDB-protocol server) and memory (embedded mode) must answer the same.
+ */
+describeEachMode(
+  'feature repositories: optimistic concurrency, round trips, retention',
+  (mode) => {
+    let stores: StorageUnderTest;
+    let repository: UserStateStore;
 
     beforeAll(async () => {
-      const uri = new URL(requireEnv('MONGODB_URI'));
-      uri.pathname = `/${uniqueTestPrefix('repo').replace(/[^A-Za-z0-9]/g, '_')}`;
-      const config = loadConfig('feature', {
-        KAFKA_BROKERS: 'unused:9092',
-        MONGODB_URI: uri.toString(),
-        KAIROS_AUTH: 'off',
-        SESSION_RETENTION_MS: String(24 * 3_600_000),
-      });
       // The clock is pinned: "now" is 2026-11-22T12:00Z for the retention sweep.
-      @Module({
-        imports: [
-          ConfigModule.forRoot(config, () => Date.parse('2026-11-22T12:00:00Z')),
-          RepositoryModule,
-        ],
-      })
-      class Root {}
-      app = await NestFactory.create(Root, { logger: ['error'] });
-      await app.init();
-      repository = app.get(UserStateRepository);
+      stores = await bootStorage(
+        mode,
+        (config) => FeatureStorageModule.forRoot(config),
+        { SESSION_RETENTION_MS: String(24 * 3_600_000) },
+        () => Date.parse('2026-11-22T12:00:00Z'),
+      );
+      repository = stores.get(UserStateStore);
     });
 
     afterAll(async () => {
-      await app?.close();
+      await stores?.close();
     });
 
     it('round-trips a state, ids with dots included, as plain data', async () => {
@@ -132,8 +100,8 @@ describeWithInfra(
     });
 
     it('purges sessions past retention with the sweeper and keeps the others', async () => {
-      const archive = app.get(SessionArchiveRepository);
-      await archive.ensureIndexes();
+      const archive = stores.get(SessionArchiveStore);
+      await archive.start();
       const now = Date.parse('2026-11-22T12:00:00Z');
       const session = (sessionId: string, lastEventAt: number) => ({
         sessionId,
@@ -149,9 +117,62 @@ describeWithInfra(
         session('old', now - 25 * 3_600_000),
         session('recent', now - 23 * 3_600_000),
       ]);
+      expect(await archive.forUser('dave')).toEqual([
+        session('recent', now - 23 * 3_600_000),
+        session('old', now - 25 * 3_600_000),
+      ]);
       expect(await archive.sweep()).toBe(1);
       expect(await archive.sweep()).toBe(0);
-      archive.onApplicationShutdown();
+      expect((await archive.forUser('dave')).map((s) => s.sessionId)).toEqual(['recent']);
+    });
+
+    it('returns fresh copies: mutating what was saved or loaded changes nothing stored', async () => {
+      const state = stateAfter('erin', [1, 2]);
+      await repository.saveMany([{ state, version: 0 }], Date.now());
+      (state.profile.totalsByType as Record<string, number>).click = 99;
+      const loaded = await repository.findOne('erin');
+      expect(loaded?.profile.totalsByType.click).toBe(2);
+      (loaded!.recentEventIds as string[]).push('tampered');
+      expect((await repository.findOne('erin'))?.recentEventIds).not.toContain('tampered');
+      expect(await repository.findOne('nobody')).toBeNull();
+    });
+
+    it("lists a user's archived sessions newest first", async () => {
+      const archive = stores.get(SessionArchiveStore);
+      const now = Date.parse('2026-11-22T12:00:00Z');
+      const base = { userId: 'frank', closed: false, eventCount: 2, countsByType: { click: 2 } };
+      await archive.upsertMany([
+        {
+          ...base,
+          sessionId: 'frank:1',
+          startedAt: now - 3_000,
+          lastEventAt: now - 2_000,
+          distinctItems: 1,
+        },
+        {
+          ...base,
+          sessionId: 'frank:2',
+          startedAt: now - 1_000,
+          lastEventAt: now,
+          distinctItems: 2,
+        },
+      ]);
+      await archive.upsertMany([
+        {
+          ...base,
+          sessionId: 'frank:1',
+          startedAt: now - 3_000,
+          lastEventAt: now - 1_500,
+          distinctItems: 1,
+          closed: true,
+        },
+      ]);
+      const sessions = await archive.forUser('frank');
+      expect(sessions.map((s) => [s.sessionId, s.closed, s.lastEventAt])).toEqual([
+        ['frank:2', false, now],
+        ['frank:1', true, now - 1_500],
+      ]);
     });
   },
+  ['mongo'],
 );

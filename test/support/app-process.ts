@@ -41,15 +41,21 @@ export async function startAppProcess(
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const baseUrl = `http://127.0.0.1:${port}`;
-  await eventually(
-    async () => {
-      if (child.exitCode !== null)
-        throw new Error(`${app} exited with ${child.exitCode}:\n${output.join('')}`);
-      const response = await fetch(`${baseUrl}/health/ready`).catch(() => null);
-      return response?.ok ? true : undefined;
-    },
-    { timeoutMs: 60_000, what: `${app} on port ${port} to be ready` },
-  );
+  // A process that exits while starting (bad config, locked data directory) fails at once.
+  const exitedEarly = exited.then(() => {
+    throw new Error(`${app} exited with ${child.exitCode}:\n${output.join('')}`);
+  });
+  exitedEarly.catch(() => undefined);
+  await Promise.race([
+    exitedEarly,
+    eventually(
+      async () => {
+        const response = await fetch(`${baseUrl}/health/ready`).catch(() => null);
+        return response?.ok ? true : undefined;
+      },
+      { timeoutMs: 60_000, what: `${app} on port ${port} to be ready` },
+    ),
+  ]);
   return {
     child,
     baseUrl,

@@ -1,5 +1,5 @@
 import { type KairosConfig, loadConfig } from '@kairos/config';
-import { Topic, type UserEventMessage } from '@kairos/contracts';
+import { Topic, type TopicName, type UserEventMessage } from '@kairos/contracts';
 import {
   createKafka,
   JavaCompatiblePartitioner,
@@ -38,15 +38,17 @@ export interface StoredSession {
  * and its own database, a producer that writes like ingest does, and ways to read the outcome.
  */
 export class FeatureHarness {
-  readonly prefix = uniqueTestPrefix('feature');
-  readonly database = this.prefix.replace(/[^A-Za-z0-9]/g, '_').slice(0, 60);
+  readonly prefix: string;
+  readonly database: string;
   readonly mongoUri: string;
   readonly config: KairosConfig;
   private producer!: Producer;
   private admin!: Admin;
   private connection!: Connection;
 
-  constructor() {
+  constructor(label = 'feature') {
+    this.prefix = uniqueTestPrefix(label);
+    this.database = this.prefix.replace(/[^A-Za-z0-9]/g, '_').slice(0, 60);
     const base = new URL(requireEnv('MONGODB_URI'));
     base.pathname = `/${this.database}`;
     this.mongoUri = base.toString();
@@ -145,12 +147,18 @@ export class FeatureHarness {
       .toArray();
   }
 
-  lag(): Promise<number> {
+  /** Records of `topic` the consumer group `group` has not committed yet. */
+  lag(group = 'feature', topic: TopicName = Topic.Events): Promise<number> {
     return totalGroupLag(
       this.admin,
-      physicalGroupId(this.prefix, 'feature'),
-      physicalTopic(this.prefix, Topic.Events),
+      physicalGroupId(this.prefix, group),
+      physicalTopic(this.prefix, topic),
     );
+  }
+
+  /** The test database, for reads beyond the feature service's collections. */
+  get db(): Connection['db'] {
+    return this.connection.db;
   }
 
   /** Waits until the consumer committed everything and MongoDB holds exactly `truth`. */

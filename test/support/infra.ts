@@ -14,8 +14,7 @@ export type InfraNeed = 'kafka' | 'mongo';
  * writes; variables already set (CI, docker compose users) take precedence.
  */
 function loadInfraEnvFile(): void {
-  const dir = process.env.KAIROS_INFRA_DIR ?? resolve(__dirname, '../../.infra');
-  const file = join(dir, 'env');
+  const file = join(infraDir(), 'env');
   if (!existsSync(file)) return;
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     const match = /^\s*([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
@@ -85,18 +84,47 @@ export async function eventually<T>(
 
 /**
  * Stops or starts one service through scripts/infra (only possible when those scripts started
- * it; docker compose users run these tests with REQUIRE_INFRA unset and they skip).
+ * it; docker compose users run these tests with REQUIRE_INFRA unset and they skip). The ports
+ * come from the addresses the tests use (KAFKA_BROKERS, MONGODB_URI), so a pair started on other
+ * ports (`KAFKA_PORT=29092 MONGO_PORT=47017 up.sh`) comes back on those ports, never on the
+ * defaults another pair may hold; an address that is not the one in the infra directory's env
+ * file is refused rather than restarting a service the tests do not talk to.
  */
 export function infraControl(action: 'up' | 'down', service: 'kafka' | 'mongo'): void {
   const root = resolve(__dirname, '../..');
   execFileSync('bash', [join(root, 'scripts/infra', `${action}.sh`), service], {
     cwd: root,
     stdio: 'inherit',
+    env: { ...process.env, ...managedPorts() },
   });
+}
+
+/** KAFKA_PORT and MONGO_PORT of the services the tests use, checked against the infra env file. */
+function managedPorts(): { KAFKA_PORT: string; MONGO_PORT: string } {
+  const file = join(infraDir(), 'env');
+  const managed = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const used = {
+    KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
+    MONGODB_URI: requireEnv('MONGODB_URI'),
+  };
+  for (const [variable, value] of Object.entries(used)) {
+    if (!managed.split('\n').includes(`${variable}=${value}`)) {
+      throw new Error(
+        `${variable}=${value} is not the service scripts/infra manages in ${infraDir()}; refusing to stop or start it`,
+      );
+    }
+  }
+  return {
+    KAFKA_PORT: new URL(`kafka://${used.KAFKA_BROKERS.split(',')[0] ?? ''}`).port,
+    MONGO_PORT: new URL(used.MONGODB_URI).port || '27017',
+  };
+}
+
+function infraDir(): string {
+  return process.env.KAIROS_INFRA_DIR ?? resolve(__dirname, '../../.infra');
 }
 
 /** True when the local services were started by scripts/infra (they can be stopped by tests). */
 export function infraIsManagedLocally(): boolean {
-  const dir = process.env.KAIROS_INFRA_DIR ?? resolve(__dirname, '../../.infra');
-  return existsSync(join(dir, 'pids', 'kafka.pid'));
+  return existsSync(join(infraDir(), 'pids', 'kafka.pid'));
 }

@@ -1,50 +1,33 @@
 import { Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
-import { HealthModule } from '@kairos/health';
 import { Topic } from '@kairos/contracts';
-import {
-  ConsumerLagMonitor,
-  KafkaReadiness,
-  LAG_MONITOR_TARGET,
-  MessagingModule,
-} from '@kairos/messaging';
+import { ConsumerLagMonitor, EventLogReadiness, LAG_MONITOR_TARGET } from '@kairos/messaging';
 import { type AppDefinition } from '@kairos/platform';
-import { MongoReadiness, StorageModule } from '@kairos/storage';
+import { StorageReadiness } from '@kairos/storage';
 import { EventsConsumer } from './events/events.consumer';
 import { SessionUpdateService } from './events/session-update.service';
 import { FeatureMetrics } from './feature.metrics';
-import { SessionArchiveRepository } from './storage/session-archive.repository';
-import { SessionArchiveDocument, SessionArchiveSchema } from './storage/session-archive.schema';
-import { UserStateRepository } from './storage/user-state.repository';
-import { UserStateDocument, UserStateSchema } from './storage/user-state.schema';
+import { FeatureStorageModule } from './storage/feature-storage.module';
+import { SessionArchiveStore } from './storage/session-archive.store';
 import { UserSessionController } from './users/user-session.controller';
 
-/** Consumes `events` and maintains per-user session windows and profiles in MongoDB. */
+/**
+ * Consumes `events` and maintains per-user session windows and profiles. The event log and the
+ * repositories are ports: the platform registers their adapters for the mode.
+ */
 @Module({
-  imports: [
-    MessagingModule,
-    StorageModule,
-    MongooseModule.forFeature([
-      { name: UserStateDocument.name, schema: UserStateSchema },
-      { name: SessionArchiveDocument.name, schema: SessionArchiveSchema },
-    ]),
-    HealthModule.forRoot([KafkaReadiness, MongoReadiness]),
-  ],
   controllers: [EventsConsumer, UserSessionController],
   providers: [
     SessionUpdateService,
-    UserStateRepository,
-    SessionArchiveRepository,
     FeatureMetrics,
     ConsumerLagMonitor,
     { provide: LAG_MONITOR_TARGET, useValue: { groupId: 'feature', topics: [Topic.Events] } },
   ],
 })
 export class FeatureModule implements OnApplicationBootstrap {
-  constructor(private readonly archive: SessionArchiveRepository) {}
+  constructor(private readonly archive: SessionArchiveStore) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.archive.ensureIndexes();
+    await this.archive.start();
   }
 }
 
@@ -54,4 +37,6 @@ export const featureApp: AppDefinition = {
     'Maintains per-user session windows and long-term profiles in MongoDB from the event stream.',
   module: FeatureModule,
   consumerGroup: 'feature',
+  storage: (config) => [FeatureStorageModule.forRoot(config)],
+  readiness: [EventLogReadiness, StorageReadiness],
 };

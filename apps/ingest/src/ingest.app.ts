@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { HealthModule } from '@kairos/health';
-import { KafkaReadiness, MessagingModule } from '@kairos/messaging';
+import { EventLogReadiness } from '@kairos/messaging';
 import { type AppDefinition } from '@kairos/platform';
 import { EventIntakeService } from './events/event-intake.service';
 import { EventsController } from './events/events.controller';
@@ -9,11 +8,11 @@ import { CatalogService } from './items/catalog.service';
 import { ItemsController } from './items/items.controller';
 import { GuardedPublisher } from './publishing/guarded-publisher';
 
-/** Validates client events and catalog updates and publishes them to Kafka. */
+/** Validates client events and catalog updates and publishes them to the event log. */
 @Module({
-  imports: [MessagingModule, HealthModule.forRoot([KafkaReadiness])],
   controllers: [EventsController, ItemsController],
   providers: [EventIntakeService, CatalogService, GuardedPublisher, IngestMetrics],
+  exports: [CatalogService],
 })
 export class IngestModule {}
 
@@ -22,4 +21,5 @@ export const ingestApp: AppDefinition = {
   description:
     'Validates client events and catalog updates and publishes them to Kafka keyed by userId / itemId.',
   module: IngestModule,
+  readiness: [EventLogReadiness],
 };

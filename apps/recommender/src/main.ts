@@ -1,4 +1,4 @@
-import { startTelemetry } from '@kairos/telemetry';
+import { startTelemetry } from '@kairos/telemetry/bootstrap';
 // Telemetry starts before anything else is imported so instrumentation can patch modules.
 startTelemetry('recommender');
 

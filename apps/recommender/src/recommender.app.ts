@@ -1,52 +1,30 @@
 import { Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
 import { Topic } from '@kairos/contracts';
-import { HealthModule } from '@kairos/health';
-import {
-  ConsumerLagMonitor,
-  KafkaReadiness,
-  LAG_MONITOR_TARGET,
-  MessagingModule,
-} from '@kairos/messaging';
+import { ConsumerLagMonitor, EventLogReadiness, LAG_MONITOR_TARGET } from '@kairos/messaging';
 import { type AppDefinition } from '@kairos/platform';
-import { MongoReadiness, StorageModule } from '@kairos/storage';
+import { StorageReadiness } from '@kairos/storage';
 import { CatalogService } from './catalog/catalog.service';
 import { ItemsController } from './catalog/items.controller';
+import { DemoModule } from './demo/demo.module';
 import { EmbeddingReplicationService } from './embeddings/embedding-replication.service';
-import { EmbeddingRepository } from './embeddings/embedding.repository';
 import { EmbeddingsController } from './embeddings/embeddings.controller';
-import {
-  ItemEmbeddingDocument,
-  ItemEmbeddingSchema,
-  UserEmbeddingDocument,
-  UserEmbeddingSchema,
-} from './embeddings/embedding.schema';
 import { EngineService } from './engine/engine.service';
 import { RecommendationUpdateService } from './features/recommendation-update.service';
 import { SessionFeaturesConsumer } from './features/session-features.consumer';
 import { ModelsModule } from './models/models.module';
+import { RecommendationNotifier } from './recommendations/recommendation-notifier.service';
 import { RecommendationQueryService } from './recommendations/recommendation-query.service';
-import {
-  RecommendationDocument,
-  RecommendationSchema,
-} from './recommendations/recommendation.schema';
 import { RecommendationStore } from './recommendations/recommendation.store';
 import { RecommendationsController } from './recommendations/recommendations.controller';
+import { RecommenderStorageModule } from './recommender-storage.module';
 import { RecommenderMetrics } from './recommender.metrics';
 
-/** Runs ONNX inference on session features, learns item embeddings online, serves recommendations. */
+/**
+ * Runs ONNX inference on session features, learns item embeddings online, serves
+ * recommendations. The event log and the repositories are ports (adapters chosen by mode).
+ */
 @Module({
-  imports: [
-    MessagingModule,
-    StorageModule,
-    MongooseModule.forFeature([
-      { name: RecommendationDocument.name, schema: RecommendationSchema },
-      { name: ItemEmbeddingDocument.name, schema: ItemEmbeddingSchema },
-      { name: UserEmbeddingDocument.name, schema: UserEmbeddingSchema },
-    ]),
-    HealthModule.forRoot([KafkaReadiness, MongoReadiness]),
-    ModelsModule,
-  ],
+  imports: [ModelsModule],
   controllers: [
     SessionFeaturesConsumer,
     RecommendationsController,
@@ -57,8 +35,8 @@ import { RecommenderMetrics } from './recommender.metrics';
     EngineService,
     CatalogService,
     EmbeddingReplicationService,
-    EmbeddingRepository,
     RecommendationUpdateService,
+    RecommendationNotifier,
     RecommendationQueryService,
     RecommendationStore,
     RecommenderMetrics,
@@ -68,13 +46,21 @@ import { RecommenderMetrics } from './recommender.metrics';
       useValue: { groupId: 'recommender', topics: [Topic.SessionFeatures] },
     },
   ],
+  // For modules composed next to it (the demo).
+  exports: [CatalogService, RecommendationNotifier],
 })
 export class RecommenderModule {}
+
+/** The deployable: the recommender and its demo page (whose routes answer only with KAIROS_DEMO on). */
+@Module({ imports: [RecommenderModule, DemoModule.with(RecommenderModule)] })
+export class RecommenderAppModule {}
 
 export const recommenderApp: AppDefinition = {
   name: 'recommender',
   description:
     'Batched ONNX inference on session features, online-learned item embeddings and the recommendations API.',
-  module: RecommenderModule,
+  module: RecommenderAppModule,
   consumerGroup: 'recommender',
+  storage: (config) => [RecommenderStorageModule.forRoot(config)],
+  readiness: [EventLogReadiness, StorageReadiness],
 };

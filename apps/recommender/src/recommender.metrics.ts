@@ -5,6 +5,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 /** The recommender's own metrics (model load and inference latency live in ModelMetrics). */
 @Injectable()
 export class RecommenderMetrics {
+  readonly batchSize: Histogram;
   readonly batchUsers: Histogram;
   readonly freshnessSeconds: Histogram;
   readonly served: Counter<'source'>;
@@ -12,6 +13,12 @@ export class RecommenderMetrics {
   readonly deadLettered: Counter<'code'>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
+    this.batchSize = new Histogram({
+      name: 'kairos_recommender_batch_size',
+      help: 'Records per consumed session-features partition batch',
+      buckets: [1, 5, 10, 50, 100, 250, 500, 1000, 2500, 5000],
+      registers: [registry],
+    });
     this.batchUsers = new Histogram({
       name: 'kairos_recommender_inference_batch_users',
       help: 'Users scored per model inference call (one per engine batch)',

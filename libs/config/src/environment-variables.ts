@@ -10,18 +10,82 @@ export interface VariableDoc {
  * against this record, and only these names are read from the environment.
  */
 export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, VariableDoc>> = {
+  KAIROS_MODE: {
+    default: '`embedded` for `npm start`, `distributed` for each service',
+    meaning:
+      '`distributed`: Kafka and MongoDB. `embedded`: in-process log and in-memory stores persisted to `KAIROS_DATA_DIR` (only the one-process app `apps/embedded`).',
+  },
+  KAIROS_DATA_DIR: {
+    default: '`./data`',
+    meaning:
+      'Embedded mode: directory of the event log, committed offsets and state snapshots (locked by one process).',
+  },
+  KAIROS_FSYNC_INTERVAL_MS: {
+    default: '1000',
+    meaning:
+      'Embedded mode: fsync of the log every n ms; `0` = fsync every append before acknowledging it.',
+  },
+  KAIROS_SNAPSHOT_INTERVAL_MS: {
+    default: '10000',
+    meaning:
+      'Embedded mode: how often the in-memory state is snapshotted (also at shutdown); a restart replays the log since.',
+  },
+  KAIROS_DEMO_CATALOG: {
+    default: '`./demo/catalog.jsonl`',
+    meaning:
+      'Embedded mode: catalog published to `items` when the log has none yet; `none` disables it.',
+  },
   NODE_ENV: { default: 'development', meaning: '`development`, `production` or `test`.' },
   PORT: {
-    default: 'ingest 3001, feature 3002, recommender 3003',
+    default: 'embedded 3000, ingest 3001, feature 3002, recommender 3003',
     meaning: 'HTTP port of the app.',
   },
   LOG_LEVEL: { default: 'info', meaning: '`debug`, `info`, `warn` or `error`.' },
+  LOG_FORMAT: {
+    default: 'json (text when NODE_ENV=development)',
+    meaning: '`json` (one object per line with trace_id and span_id) or `text`.',
+  },
+  OTEL_SDK_DISABLED: {
+    default: 'false',
+    meaning: '`true` turns tracing off entirely (no SDK, no instrumentation).',
+  },
+  OTEL_SERVICE_NAME: {
+    default: '`kairos-<app>`',
+    meaning: "The `service.name` of the app's spans.",
+  },
+  OTEL_RESOURCE_ATTRIBUTES: {
+    default: '(none)',
+    meaning:
+      'Extra resource attributes, `key=value,...` (`service.version` and `service.instance.id` are set).',
+  },
+  OTEL_TRACES_EXPORTER: {
+    default: 'otlp when an endpoint is set, else none',
+    meaning: '`otlp`, `console` or `none` (no exporter: tracing off).',
+  },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    default: '(none)',
+    meaning:
+      'Collector base URL, e.g. `http://localhost:4318` (HTTP) or `http://localhost:4317` (gRPC).',
+  },
+  OTEL_EXPORTER_OTLP_PROTOCOL: {
+    default: 'http/protobuf',
+    meaning: '`http/protobuf`, `http/json` or `grpc`.',
+  },
+  OTEL_TRACES_SAMPLER: {
+    default: 'parentbased_always_on',
+    meaning:
+      '`always_on`, `always_off`, `traceidratio`, `parentbased_always_on`, `parentbased_always_off` or `parentbased_traceidratio`.',
+  },
+  OTEL_TRACES_SAMPLER_ARG: {
+    default: '1.0',
+    meaning: 'Sampling ratio from 0 to 1 for the `*traceidratio` samplers.',
+  },
   KAIROS_INSTANCE_ID: {
     default: '`<hostname>-<pid>`',
     meaning: 'Identifies this replica in logs, metrics and Kafka client ids.',
   },
   KAFKA_BROKERS: {
-    default: '(required)',
+    default: '(required in distributed mode)',
     meaning: 'Comma-separated `host:port` bootstrap brokers.',
   },
   KAFKA_CLIENT_ID: { default: '`kairos-<app>`', meaning: 'Kafka client id prefix.' },
@@ -61,7 +125,17 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
   KAIROS_RATE_LIMIT_BURST: { default: '2 x the rate', meaning: 'Token-bucket burst per API key.' },
   KAIROS_CORS_ORIGINS: {
     default: '(none: CORS off)',
-    meaning: 'Comma-separated origins allowed by CORS, or `*`.',
+    meaning: 'Comma-separated origins allowed by CORS (`http://host:port`), or `*`.',
+  },
+  KAIROS_DEMO: {
+    default: 'on when auth is off, else off',
+    meaning:
+      'Serves the demo page at `/` of the recommender (catalog, click-to-ingest, live list). Refused with auth on.',
+  },
+  KAIROS_DEMO_INGEST_URL: {
+    default: '(same origin)',
+    meaning:
+      'Where the demo page POSTs clicks when ingest runs elsewhere (distributed mode); ingest must allow the page in `KAIROS_CORS_ORIGINS`.',
   },
   INGEST_MAX_EVENT_AGE_MS: {
     default: '604800000 (7 days)',
@@ -122,7 +196,7 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
     meaning: 'onnxruntime threads per inference.',
   },
   MONGODB_URI: {
-    default: '(required by feature and recommender)',
+    default: '(required by feature and recommender in distributed mode)',
     meaning: 'MongoDB connection string, database name included.',
   },
 };

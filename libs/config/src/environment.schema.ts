@@ -1,4 +1,14 @@
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { Type } from 'class-transformer';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -6,19 +16,75 @@ export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const KAFKA_ACKS = ['all', '1', '0'] as const;
 export const KAFKA_COMPRESSIONS = ['none', 'gzip', 'lz4'] as const;
 export const ON_OFF = ['on', 'off'] as const;
+export const LOG_FORMATS = ['json', 'text'] as const;
+export const TRACES_EXPORTERS = ['otlp', 'console', 'none'] as const;
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
+export const TRACES_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+export const MODES = ['embedded', 'distributed'] as const;
 
 /**
  * Every environment variable Kairos reads, with its rule. Presence of variables without a
  * default is checked per app against REQUIRED_ENV; this class checks the shape of what is set.
  */
 export class EnvironmentSchema {
+  @IsOptional() @IsIn(MODES) KAIROS_MODE?: (typeof MODES)[number];
+
+  @IsOptional() @IsString() @MaxLength(4096) KAIROS_DATA_DIR?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(60_000) KAIROS_FSYNC_INTERVAL_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  KAIROS_SNAPSHOT_INTERVAL_MS?: number;
+
+  @IsOptional() @IsString() @MaxLength(4096) KAIROS_DEMO_CATALOG?: string;
+
   @IsOptional() @IsIn(NODE_ENVS) NODE_ENV?: (typeof NODE_ENVS)[number];
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535) PORT?: number;
 
   @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL?: (typeof LOG_LEVELS)[number];
 
+  @IsOptional() @IsIn(LOG_FORMATS) LOG_FORMAT?: (typeof LOG_FORMATS)[number];
+
   @IsOptional() @IsString() @MaxLength(128) KAIROS_INSTANCE_ID?: string;
+
+  @IsOptional() @IsIn(['true', 'false']) OTEL_SDK_DISABLED?: 'true' | 'false';
+
+  @IsOptional() @Matches(/^[A-Za-z0-9._-]{1,100}$/) OTEL_SERVICE_NAME?: string;
+
+  /** `key=value` pairs separated by commas (W3C baggage format), added to the resource. */
+  @IsOptional()
+  @Matches(/^\s*[^=,\s]+=[^,]*(,\s*[^=,\s]+=[^,]*)*$/, {
+    message: 'OTEL_RESOURCE_ATTRIBUTES must be comma-separated key=value pairs',
+  })
+  OTEL_RESOURCE_ATTRIBUTES?: string;
+
+  @IsOptional() @IsIn(TRACES_EXPORTERS) OTEL_TRACES_EXPORTER?: (typeof TRACES_EXPORTERS)[number];
+
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, {
+    message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL',
+  })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  @IsOptional()
+  @IsIn(OTLP_PROTOCOLS)
+  OTEL_EXPORTER_OTLP_PROTOCOL?: (typeof OTLP_PROTOCOLS)[number];
+
+  @IsOptional() @IsIn(TRACES_SAMPLERS) OTEL_TRACES_SAMPLER?: (typeof TRACES_SAMPLERS)[number];
+
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(1) OTEL_TRACES_SAMPLER_ARG?: number;
 
   @IsOptional()
   @Matches(/^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/, {
@@ -68,7 +134,16 @@ export class EnvironmentSchema {
   @Max(10_000_000)
   KAIROS_RATE_LIMIT_BURST?: number;
 
+  // The list's rules live in web-access.ts (parseCorsOrigins), which names the bad entry.
   @IsOptional() @IsString() KAIROS_CORS_ORIGINS?: string;
+
+  @IsOptional() @IsIn(ON_OFF) KAIROS_DEMO?: (typeof ON_OFF)[number];
+
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+\/?$/, {
+    message: 'KAIROS_DEMO_INGEST_URL must be the origin of ingest, like http://localhost:3001',
+  })
+  KAIROS_DEMO_INGEST_URL?: string;
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(60_000) INGEST_MAX_EVENT_AGE_MS?: number;
 

@@ -1,5 +1,6 @@
-import { type AppName } from './app-name';
+import { type AppName, type RuntimeMode } from './app-name';
 import { type ApiKeyConfig } from './api-keys';
+import { type TelemetryConfig } from './telemetry-config';
 import { type KAFKA_COMPRESSIONS, type LOG_LEVELS, type NODE_ENVS } from './environment.schema';
 
 export interface KafkaConfig {
@@ -23,6 +24,13 @@ export interface HttpConfig {
   readonly rateLimitBurst: number;
   /** Empty = CORS disabled; ['*'] = any origin. */
   readonly corsOrigins: readonly string[];
+}
+
+export interface DemoConfig {
+  /** The demo page and its endpoints exist only while auth is off. */
+  readonly enabled: boolean;
+  /** Origin the page POSTs events to; null = the page's own origin (embedded mode). */
+  readonly ingestUrl: string | null;
 }
 
 export interface SessionConfig {
@@ -55,13 +63,28 @@ export interface ModelConfig {
   readonly intraOpNumThreads: number;
 }
 
+export interface EmbeddedConfig {
+  /** Absolute path of the data directory (log, offsets, state snapshots). */
+  readonly dataDir: string;
+  /** 0 = fsync each append before acknowledging it. */
+  readonly fsyncIntervalMs: number;
+  readonly snapshotIntervalMs: number;
+  /** JSONL catalog published to `items` on first start; null = none. */
+  readonly demoCatalog: string | null;
+}
+
 /** The typed, validated configuration of one app; built once at boot by loadConfig. */
 export interface KairosConfig {
   readonly app: AppName;
+  /** Which adapters back the event log and the repositories. */
+  readonly mode: RuntimeMode;
+  readonly embedded: EmbeddedConfig;
   readonly nodeEnv: (typeof NODE_ENVS)[number];
   readonly port: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly logFormat: 'json' | 'text';
   readonly instanceId: string;
+  readonly telemetry: TelemetryConfig;
   readonly kafka: KafkaConfig;
   readonly http: HttpConfig;
   readonly ingest: IngestConfig;
@@ -69,6 +92,7 @@ export interface KairosConfig {
   /** Null for apps that do not use MongoDB (ingest). */
   readonly mongo: MongoConfig | null;
   readonly models: ModelConfig;
+  readonly demo: DemoConfig;
 }
 
 export const KAIROS_CONFIG = Symbol('KAIROS_CONFIG');

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ConfigValidationError, loadConfig } from './load-config';
+import { ConfigValidationError } from './config-validation.error';
+import { loadConfig } from './load-config';
+import { loadTelemetryConfig } from './telemetry-config';
 import { DEFAULT_PORTS } from './app-name';
 
 describe('loadConfig', () => {
@@ -74,6 +76,22 @@ describe('loadConfig', () => {
     ['unknown log level', { ...base, LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
     ['not a mongodb uri', { ...base, MONGODB_URI: 'postgres://x' }, 'MONGODB_URI'],
     ['unsafe topic prefix', { ...base, KAFKA_TOPIC_PREFIX: 'a/b' }, 'KAFKA_TOPIC_PREFIX'],
+    [
+      'a CORS origin with a path',
+      { ...base, KAIROS_CORS_ORIGINS: 'http://a:1/x' },
+      'KAIROS_CORS_ORIGINS',
+    ],
+    [
+      'a CORS origin without scheme',
+      { ...base, KAIROS_CORS_ORIGINS: 'localhost:3003' },
+      'KAIROS_CORS_ORIGINS',
+    ],
+    ['KAIROS_DEMO neither on nor off', { ...base, KAIROS_DEMO: 'yes' }, 'KAIROS_DEMO'],
+    [
+      'a demo ingest URL with a path',
+      { ...base, KAIROS_DEMO_INGEST_URL: 'http://a:1/v1' },
+      'KAIROS_DEMO_INGEST_URL',
+    ],
   ];
 
   it.each(rejections)('rejects %s, naming the variable', (_case, env, variable) => {
@@ -131,9 +149,141 @@ describe('loadConfig', () => {
     }
   });
 
+  it('turns the demo on with auth off and off with auth on, unless told otherwise', () => {
+    expect(loadConfig('recommender', base).demo).toEqual({ enabled: true, ingestUrl: null });
+    expect(loadConfig('recommender', { ...base, KAIROS_DEMO: 'off' }).demo.enabled).toBe(false);
+    const withKeys = {
+      ...base,
+      KAIROS_AUTH: 'on',
+      KAIROS_API_KEYS: 'web|plain-secret-0123456|admin',
+    };
+    expect(loadConfig('recommender', withKeys).demo.enabled).toBe(false);
+    expect(
+      loadConfig('recommender', { ...base, KAIROS_DEMO_INGEST_URL: 'http://localhost:3001/' }).demo
+        .ingestUrl,
+    ).toBe('http://localhost:3001');
+  });
+
+  it('refuses the demo with auth on, saying why', () => {
+    const env = {
+      ...base,
+      KAIROS_AUTH: 'on',
+      KAIROS_API_KEYS: 'web|plain-secret-0123456|admin',
+      KAIROS_DEMO: 'on',
+    };
+    expect(() => loadConfig('recommender', env)).toThrow(/KAIROS_DEMO: .*needs KAIROS_AUTH=off/);
+  });
+
+  it('reads CORS origins as a list', () => {
+    const env = { ...base, KAIROS_CORS_ORIGINS: 'http://localhost:3003, https://shop.example' };
+    expect(loadConfig('ingest', env).http.corsOrigins).toEqual([
+      'http://localhost:3003',
+      'https://shop.example',
+    ]);
+    expect(loadConfig('ingest', { ...base, KAIROS_CORS_ORIGINS: '*' }).http.corsOrigins).toEqual([
+      '*',
+    ]);
+  });
+
   it('reports every problem at once', () => {
     expect(() => loadConfig('recommender', { PORT: 'x' })).toThrow(
       /KAFKA_BROKERS[\s\S]*MONGODB_URI[\s\S]*PORT|PORT[\s\S]*KAFKA_BROKERS/,
     );
+  });
+
+  describe('modes', () => {
+    it('runs the embedded app with nothing set: in-process log, data dir, auth off, port 3000', () => {
+      const config = loadConfig('embedded', {});
+      expect(config).toMatchObject({
+        mode: 'embedded',
+        port: 3000,
+        http: { authEnabled: false },
+        embedded: { fsyncIntervalMs: 1_000, snapshotIntervalMs: 10_000 },
+      });
+      expect(config.embedded.dataDir).toMatch(/[/\\]data$/);
+      expect(config.embedded.demoCatalog).toMatch(/demo[/\\]catalog\.jsonl$/);
+      expect(config.mongo).toBeNull();
+    });
+
+    it('keeps auth on in embedded mode when keys are given, and disables the demo catalog', () => {
+      const config = loadConfig('embedded', {
+        KAIROS_API_KEYS: 'web|plain-secret-0123456|events:write',
+        KAIROS_DEMO_CATALOG: 'none',
+        KAIROS_FSYNC_INTERVAL_MS: '0',
+      });
+      expect(config.http.authEnabled).toBe(true);
+      expect(config.embedded.demoCatalog).toBeNull();
+      expect(config.embedded.fsyncIntervalMs).toBe(0);
+    });
+
+    it('needs Kafka and MongoDB for the one-process app in distributed mode', () => {
+      expect(() =>
+        loadConfig('embedded', { KAIROS_MODE: 'distributed', KAIROS_AUTH: 'off' }),
+      ).toThrow(/KAFKA_BROKERS[\s\S]*MONGODB_URI/);
+    });
+
+    it.each([
+      ['a service in embedded mode', 'ingest', { KAIROS_MODE: 'embedded' }, 'KAIROS_MODE'],
+      ['an unknown mode', 'embedded', { KAIROS_MODE: 'hybrid' }, 'KAIROS_MODE'],
+      [
+        'a negative fsync interval',
+        'embedded',
+        { KAIROS_FSYNC_INTERVAL_MS: '-1' },
+        'KAIROS_FSYNC_INTERVAL_MS',
+      ],
+      [
+        'a tiny snapshot interval',
+        'embedded',
+        { KAIROS_SNAPSHOT_INTERVAL_MS: '5' },
+        'KAIROS_SNAPSHOT_INTERVAL_MS',
+      ],
+    ] as const)('rejects %s, naming the variable', (_case, app, env, variable) => {
+      expect(() => loadConfig(app, { KAIROS_AUTH: 'off', ...env })).toThrow(variable);
+    });
+  });
+});
+
+describe('loadTelemetryConfig', () => {
+  it('keeps tracing off until an exporter or an endpoint is configured', () => {
+    expect(loadTelemetryConfig('ingest', {}).export).toEqual({ kind: 'none' });
+    expect(
+      loadTelemetryConfig('ingest', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' })
+        .export,
+    ).toEqual({ kind: 'otlp', protocol: 'http/protobuf', endpoint: 'http://collector:4318' });
+    expect(
+      loadTelemetryConfig('ingest', {
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_SDK_DISABLED: 'true',
+      }).export,
+    ).toEqual({ kind: 'none' });
+  });
+
+  it('reads the sampler, service name and resource attributes', () => {
+    const config = loadTelemetryConfig('recommender', {
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.1',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=staging, team=recs',
+      KAIROS_INSTANCE_ID: 'r-1',
+    });
+    expect(config).toMatchObject({
+      serviceName: 'kairos-recommender',
+      instanceId: 'r-1',
+      export: { kind: 'otlp', protocol: 'grpc', endpoint: 'http://localhost:4317' },
+      sampler: 'parentbased_traceidratio',
+      samplerRatio: 0.1,
+      resourceAttributes: { 'deployment.environment': 'staging', team: 'recs' },
+    });
+  });
+
+  it('names every malformed tracing variable', () => {
+    expect(() =>
+      loadTelemetryConfig('feature', {
+        OTEL_TRACES_EXPORTER: 'jaeger',
+        OTEL_TRACES_SAMPLER_ARG: '2',
+        LOG_FORMAT: 'xml',
+      }),
+    ).toThrow(/OTEL_TRACES_EXPORTER[\s\S]*OTEL_TRACES_SAMPLER_ARG|LOG_FORMAT/);
   });
 });

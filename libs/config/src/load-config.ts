@@ -1,57 +1,43 @@
 import 'reflect-metadata';
-import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import { type ApiKeyConfig, parseApiKeys } from './api-keys';
-import { type AppName, DEFAULT_PORTS, REQUIRED_ENV } from './app-name';
-import { ENVIRONMENT_VARIABLES } from './environment-variables';
-import { EnvironmentSchema } from './environment.schema';
+import {
+  type AppName,
+  DEFAULT_PORTS,
+  REQUIRED_ENV,
+  type RuntimeMode,
+  SERVICE_NAMES,
+} from './app-name';
+import { type Environment, instanceIdOf, logFormatOf, parseEnvironment } from './environment';
+import { ConfigValidationError } from './config-validation.error';
 import { type KairosConfig } from './kairos-config';
+import { telemetryConfigOf } from './telemetry-config';
 import { parseCorsOrigins } from './web-access';
-
-export interface ConfigProblem {
-  readonly variable: string;
-  readonly reason: string;
-}
-
-export class ConfigValidationError extends Error {
-  constructor(
-    readonly app: AppName,
-    readonly problems: readonly ConfigProblem[],
-  ) {
-    super(
-      `Invalid configuration for ${app}:\n` +
-        problems.map((p) => `  - ${p.variable}: ${p.reason}`).join('\n'),
-    );
-    this.name = 'ConfigValidationError';
-  }
-}
-
-type Environment = Readonly<Record<string, string | undefined>>;
 
 /**
  * Validates the environment once, at boot, into a typed object. Empty strings count as unset
  * so `FOO=` in an env file means "use the default", as it does for most tools.
  */
 export function loadConfig(app: AppName, env: Environment = process.env): KairosConfig {
-  const present = Object.fromEntries(
-    Object.keys(ENVIRONMENT_VARIABLES)
-      .map((key) => [key, env[key]?.trim()] as const)
-      .filter(([, value]) => value !== undefined && value !== ''),
+  const { parsed, problems } = parseEnvironment(env);
+  const mode = parsed.KAIROS_MODE ?? (app === 'embedded' ? 'embedded' : 'distributed');
+  problems.unshift(
+    ...requiredVariables(app, mode)
+      .filter((variable) => env[variable] === undefined || env[variable]?.trim() === '')
+      .map((variable) => ({
+        variable,
+        reason: `is required by ${app} in ${mode} mode and not set`,
+      })),
   );
-  const problems: ConfigProblem[] = REQUIRED_ENV[app]
-    .filter((variable) => present[variable] === undefined)
-    .map((variable) => ({ variable, reason: `is required by ${app} and not set` }));
-
-  const parsed = plainToInstance(EnvironmentSchema, present);
-  for (const error of validateSync(parsed, { forbidUnknownValues: false })) {
+  if (mode === 'embedded' && app !== 'embedded') {
     problems.push({
-      variable: error.property,
-      reason: Object.values(error.constraints ?? {}).join('; ') || 'is invalid',
+      variable: 'KAIROS_MODE',
+      reason: `embedded runs the three apps in one process (npm start); ${app} alone needs distributed`,
     });
   }
-  const authEnabled = parsed.KAIROS_AUTH !== 'off';
+  // Embedded mode is for trying Kairos locally: without keys it starts open (logged loudly).
+  const authDefault = mode === 'embedded' && parsed.KAIROS_API_KEYS === undefined ? 'off' : 'on';
+  const authEnabled = (parsed.KAIROS_AUTH ?? authDefault) !== 'off';
   let apiKeys: ApiKeyConfig[] = [];
   if (parsed.KAIROS_API_KEYS !== undefined) {
     const keys = parseApiKeys(parsed.KAIROS_API_KEYS);
@@ -61,6 +47,14 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
     problems.push({
       variable: 'KAIROS_API_KEYS',
       reason: 'is required while auth is on; set it, or KAIROS_AUTH=off for local use only',
+    });
+  }
+  // The page writes events and reads any user's list without a key: never next to real keys.
+  if (parsed.KAIROS_DEMO === 'on' && authEnabled) {
+    problems.push({
+      variable: 'KAIROS_DEMO',
+      reason:
+        'the demo page sends events without an API key and needs KAIROS_AUTH=off; unset KAIROS_DEMO (or set it to off) while auth is on',
     });
   }
   const corsOrigins = parseCorsOrigins(parsed.KAIROS_CORS_ORIGINS);
@@ -78,10 +72,22 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
     .filter((broker) => broker.length > 0);
   return {
     app,
+    mode,
+    embedded: {
+      dataDir: resolve(parsed.KAIROS_DATA_DIR ?? 'data'),
+      fsyncIntervalMs: parsed.KAIROS_FSYNC_INTERVAL_MS ?? 1_000,
+      snapshotIntervalMs: parsed.KAIROS_SNAPSHOT_INTERVAL_MS ?? 10_000,
+      demoCatalog:
+        parsed.KAIROS_DEMO_CATALOG === 'none'
+          ? null
+          : resolve(parsed.KAIROS_DEMO_CATALOG ?? 'demo/catalog.jsonl'),
+    },
     nodeEnv: parsed.NODE_ENV ?? 'development',
     port: parsed.PORT ?? DEFAULT_PORTS[app],
     logLevel: parsed.LOG_LEVEL ?? 'info',
-    instanceId: parsed.KAIROS_INSTANCE_ID ?? `${hostname()}-${process.pid}`,
+    logFormat: logFormatOf(parsed),
+    instanceId: instanceIdOf(parsed),
+    telemetry: telemetryConfigOf(app, parsed),
     kafka: {
       brokers,
       clientId: parsed.KAFKA_CLIENT_ID ?? `kairos-${app}`,
@@ -120,7 +126,18 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
       maxDimension: parsed.MODEL_MAX_DIMENSION ?? 1_024,
       intraOpNumThreads: parsed.MODEL_INTRA_OP_THREADS ?? 0,
     },
+    demo: {
+      enabled: (parsed.KAIROS_DEMO ?? (authEnabled ? 'off' : 'on')) === 'on',
+      ingestUrl: parsed.KAIROS_DEMO_INGEST_URL?.replace(/\/$/, '') ?? null,
+    },
   };
+}
+
+/** The composed app needs what its parts need; the embedded mode needs nothing external. */
+function requiredVariables(app: AppName, mode: RuntimeMode): readonly string[] {
+  if (mode === 'embedded') return [];
+  if (app !== 'embedded') return REQUIRED_ENV[app];
+  return [...new Set(SERVICE_NAMES.flatMap((service) => REQUIRED_ENV[service]))];
 }
 
 function parseAcks(acks: 'all' | '1' | '0'): -1 | 0 | 1 {

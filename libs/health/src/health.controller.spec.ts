@@ -1,4 +1,4 @@
-import { type INestApplication } from '@nestjs/common';
+import { type INestApplication, type Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { HealthModule } from './health.module';
 import { type ReadinessCheck } from './readiness-check';
@@ -24,7 +24,7 @@ class HangingCheck implements ReadinessCheck {
   }
 }
 
-async function boot(checks: Parameters<typeof HealthModule.forRoot>[0]): Promise<INestApplication> {
+async function boot(checks: ReadonlyArray<Type<ReadinessCheck>>): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [HealthModule.forRoot(checks)],
     providers: [...checks],

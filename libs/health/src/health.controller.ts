@@ -1,4 +1,13 @@
-import { Controller, Get, HttpCode, HttpStatus, Inject, Res, type Type } from '@nestjs/common';
+import {
+  type Abstract,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Res,
+  type Type,
+} from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { PublicRoute } from '@kairos/http';
 import { type Response } from 'express';
@@ -24,7 +33,8 @@ export class HealthController {
   private resolved: readonly ReadinessCheck[] | null = null;
 
   constructor(
-    @Inject(READINESS_CHECKS) private readonly checkTypes: ReadonlyArray<Type<ReadinessCheck>>,
+    @Inject(READINESS_CHECKS)
+    private readonly checkTypes: ReadonlyArray<Type<ReadinessCheck> | Abstract<ReadinessCheck>>,
     private readonly moduleRef: ModuleRef,
   ) {}
 

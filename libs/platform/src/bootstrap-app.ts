@@ -1,12 +1,15 @@
 import 'reflect-metadata';
 import {
+  type Abstract,
   type DynamicModule,
   type INestApplication,
+  Injectable,
   Logger,
   Module,
+  type OnApplicationShutdown,
   type Type,
 } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import {
   type AppName,
   ConfigModule,
@@ -14,10 +17,24 @@ import {
   type KairosConfig,
   loadConfig,
 } from '@kairos/config';
+import { HealthModule, type ReadinessCheck } from '@kairos/health';
 import { configureHttpApp, KairosHttpModule } from '@kairos/http';
-import { KafkaBatchServer } from '@kairos/messaging';
-import { httpMetricsMiddleware, METRICS_REGISTRY, MetricsModule } from '@kairos/telemetry';
+import { type TopicName } from '@kairos/contracts';
+import {
+  InProcessBatchServer,
+  InProcessLog,
+  KafkaBatchServer,
+  MessagingModule,
+} from '@kairos/messaging';
+import {
+  httpMetricsMiddleware,
+  METRICS_REGISTRY,
+  MetricsModule,
+  TraceRouteInterceptor,
+} from '@kairos/telemetry';
+import { shutdownTelemetry } from '@kairos/telemetry/bootstrap';
 import { type Registry } from 'prom-client';
+import { JsonLogger } from './logging/json.logger';
 import { setupOpenApi } from './openapi';
 
 export interface AppDefinition {
@@ -26,8 +43,22 @@ export interface AppDefinition {
   readonly description: string;
   /** The app's own root module; config, HTTP policies and metrics are added around it. */
   readonly module: Type<unknown>;
-  /** Consumer group for the app's @EventPattern handlers; omit for apps that only produce. */
+  /** Consumer group for all the app's @EventPattern handlers; omit for apps that only produce. */
   readonly consumerGroup?: string;
+  /** Several groups in one process (the embedded app): each consumes its handlers' topics. */
+  readonly consumers?: readonly ConsumerBinding[];
+  /**
+   * Modules providing the app's repository ports for the mode (MongoDB or memory adapters);
+   * registered globally so the app's own module injects the ports without importing them.
+   */
+  readonly storage?: (config: KairosConfig) => readonly DynamicModule[];
+  /** Readiness checks behind /health/ready: port tokens resolve to the mode's adapters. */
+  readonly readiness?: ReadonlyArray<Type<ReadinessCheck> | Abstract<ReadinessCheck>>;
+}
+
+export interface ConsumerBinding {
+  readonly groupId: string;
+  readonly topics: readonly TopicName[];
 }
 
 /**
@@ -41,19 +72,24 @@ export async function createKairosApp(
   const app = await NestFactory.create(rootModule(definition, config), {
     // configureHttpApp installs the JSON parser with our limits and error mapping.
     bodyParser: false,
-    logger: nestLogLevels(config.logLevel),
+    logger:
+      config.logFormat === 'json'
+        ? new JsonLogger(config.app, nestLogLevels(config.logLevel))
+        : nestLogLevels(config.logLevel),
   });
   app.enableShutdownHooks();
   app.use(httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)));
   configureHttpApp(app, config);
   setupOpenApi(app, definition);
-  if (definition.consumerGroup !== undefined) {
-    app.connectMicroservice(
-      {
-        strategy: new KafkaBatchServer({ kafka: config.kafka, groupId: definition.consumerGroup }),
-      },
-      { inheritAppConfig: true },
-    );
+  const bindings: ReadonlyArray<{ groupId: string; topics?: readonly TopicName[] }> =
+    definition.consumers ??
+    (definition.consumerGroup === undefined ? [] : [{ groupId: definition.consumerGroup }]);
+  for (const binding of bindings) {
+    const strategy =
+      config.mode === 'embedded'
+        ? new InProcessBatchServer({ log: app.get(InProcessLog), ...binding })
+        : new KafkaBatchServer({ kafka: config.kafka, ...binding });
+    app.connectMicroservice({ strategy }, { inheritAppConfig: true });
   }
   return app;
 }
@@ -75,6 +111,14 @@ export async function startKairosApp(
 @Module({})
 class KairosAppRoot {}
 
+/** Spans still queued for export leave with the app, not with the process. */
+@Injectable()
+class TelemetryFlush implements OnApplicationShutdown {
+  async onApplicationShutdown(): Promise<void> {
+    await shutdownTelemetry();
+  }
+}
+
 /** What every app shares (config, auth/validation/errors, metrics) around its own module. */
 function rootModule(definition: AppDefinition, config: KairosConfig): DynamicModule {
   return {
@@ -83,8 +127,12 @@ function rootModule(definition: AppDefinition, config: KairosConfig): DynamicMod
       ConfigModule.forRoot(config),
       KairosHttpModule,
       MetricsModule.forRoot(config.app),
+      MessagingModule.forRoot(config),
+      ...(definition.storage?.(config) ?? []),
+      HealthModule.forRoot(definition.readiness ?? []),
       definition.module,
     ],
+    providers: [TelemetryFlush, { provide: APP_INTERCEPTOR, useClass: TraceRouteInterceptor }],
   };
 }
 
@@ -101,8 +149,17 @@ export async function runKairosApp(definition: AppDefinition): Promise<INestAppl
     }
     throw error;
   }
-  const app = await createKairosApp(definition, config);
-  await startKairosApp(app, config.port);
+  let app: INestApplication;
+  try {
+    app = await createKairosApp(definition, config);
+    await startKairosApp(app, config.port);
+  } catch (error) {
+    // e.g. the embedded data directory is locked by another process: say why, exit non-zero.
+    logger.error(
+      `${definition.name} could not start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    process.exit(1);
+  }
   logger.log(
     `${definition.name} listening on http://localhost:${config.port} ` +
       `(docs: /docs, health: /health/ready, metrics: /metrics)`,

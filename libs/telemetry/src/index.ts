@@ -1,3 +1,14 @@
-export { startTelemetry } from './telemetry.bootstrap';
 export { MetricsModule, METRICS_REGISTRY } from './metrics/metrics.module';
 export { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
+export {
+  TRACE_HEADERS,
+  type TracedMessage,
+  activeBatchLinks,
+  traceBatch,
+  traceHeadersFrom,
+  tracePublish,
+} from './tracing/message-tracing';
+export { withSpan, withSpanSync } from './tracing/spans';
+export { activeTraceIds } from './tracing/active-trace';
+export { tracingEnabled } from './tracing/tracing-state';
+export { TraceRouteInterceptor } from './tracing/trace-route.interceptor';

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { type Clock, InjectClock, InjectConfig, type KairosConfig } from '@kairos/config';
 import { RecordHeader, SCHEMA_VERSION, Topic, UserEventMessage } from '@kairos/contracts';
 import {
@@ -6,18 +6,15 @@ import {
   DeadLetterPublisher,
   decodeRecord,
   type InboundBatch,
-  KafkaPublisher,
-  pickTraceHeaders,
+  MessagePublisher,
 } from '@kairos/messaging';
+import { traceHeadersFrom, withSpan } from '@kairos/telemetry';
 import { FeatureMetrics } from '../feature.metrics';
 import { toSessionFeatures } from '../sessions/session-features';
 import { applyEvents, DEFAULT_SESSION_RULES, type IncomingEvent } from '../sessions/session-window';
 import { type SessionRules, type UserState } from '../sessions/user-state';
-import {
-  SessionArchiveRepository,
-  type SessionSnapshot,
-} from '../storage/session-archive.repository';
-import { UserStateRepository, type VersionedState } from '../storage/user-state.repository';
+import { SessionArchiveStore, type SessionSnapshot } from '../storage/session-archive.store';
+import { UserStateStore, type VersionedState } from '../storage/user-state.store';
 
 /** Lost optimistic-concurrency races are reapplied this many times before the batch is retried. */
 const MAX_WRITE_ATTEMPTS = 5;
@@ -35,12 +32,13 @@ const MAX_WRITE_ATTEMPTS = 5;
  */
 @Injectable()
 export class SessionUpdateService {
+  private readonly logger = new Logger('sessions');
   readonly rules: SessionRules;
 
   constructor(
-    private readonly users: UserStateRepository,
-    private readonly sessions: SessionArchiveRepository,
-    private readonly publisher: KafkaPublisher,
+    private readonly users: UserStateStore,
+    private readonly sessions: SessionArchiveStore,
+    private readonly publisher: MessagePublisher,
     private readonly deadLetters: DeadLetterPublisher,
     private readonly metrics: FeatureMetrics,
     @InjectConfig() config: KairosConfig,
@@ -56,19 +54,31 @@ export class SessionUpdateService {
     await this.deadLetters.send(Topic.EventsDlq, deadLetters, now);
     for (const letter of deadLetters) this.metrics.deadLettered.inc({ code: letter.failure.code });
 
-    const final = await this.applyAndSave(byUser, now);
+    // Sessionization and the conditional bulk write: the MongoDB spans are its children.
+    const final = await withSpan(
+      'session.update',
+      async (span) => {
+        const saved = await this.applyAndSave(byUser, now);
+        span?.setAttribute('kairos.users_updated', saved.size);
+        return saved;
+      },
+      { attributes: { 'kairos.users': byUser.size } },
+    );
     await this.publisher.publish(
       Topic.SessionFeatures,
       [...final.values()].map(({ state }) => ({
         key: state.userId,
         value: toSessionFeatures(state, this.rules, now),
         headers: {
-          ...pickTraceHeaders(lastMessageOf.get(state.userId)?.headers ?? {}),
+          ...traceHeadersFrom(lastMessageOf.get(state.userId) ?? {}),
           [RecordHeader.EventId]: state.lastEventId ?? '',
           [RecordHeader.SchemaVersion]: SCHEMA_VERSION,
           [RecordHeader.ContentType]: 'application/json',
         },
       })),
+    );
+    this.logger.debug(
+      `applied ${batch.messages.length} record(s) of ${batch.topic}:${batch.partition}, ${final.size} user(s) published`,
     );
     this.metrics.batchSize.observe(batch.messages.length);
     this.metrics.batchSeconds.observe((performance.now() - started) / 1_000);

@@ -2,23 +2,14 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { type Clock, InjectClock, InjectConfig, type KairosConfig } from '@kairos/config';
 import { type Model, type mongo } from 'mongoose';
-import { type CountsByType } from '../sessions/user-state';
 import { SessionArchiveDocument } from './session-archive.schema';
+import {
+  SessionArchiveStore,
+  type SessionSnapshot,
+  SWEEP_INTERVAL_MS,
+} from './session-archive.store';
 
-/** How often the fallback sweeper deletes expired sessions where TTL indexes are unsupported. */
-const SWEEP_INTERVAL_MS = 60_000;
-
-/** What is archived of a session, current or closed. */
-export interface SessionSnapshot {
-  readonly sessionId: string;
-  readonly userId: string;
-  readonly startedAt: number;
-  readonly lastEventAt: number;
-  readonly closed: boolean;
-  readonly eventCount: number;
-  readonly countsByType: CountsByType;
-  readonly distinctItems: number;
-}
+export type { SessionSnapshot };
 
 /** A `sessions` document as the driver sees it. */
 interface StoredSession extends Omit<SessionSnapshot, 'sessionId'> {
@@ -26,8 +17,9 @@ interface StoredSession extends Omit<SessionSnapshot, 'sessionId'> {
   readonly expiresAt: Date;
 }
 
+/** The SessionArchiveStore port on MongoDB `sessions`. */
 @Injectable()
-export class SessionArchiveRepository implements OnApplicationShutdown {
+export class SessionArchiveRepository extends SessionArchiveStore implements OnApplicationShutdown {
   private readonly logger = new Logger(SessionArchiveRepository.name);
   private sweeper: NodeJS.Timeout | null = null;
 
@@ -35,7 +27,25 @@ export class SessionArchiveRepository implements OnApplicationShutdown {
     @InjectModel(SessionArchiveDocument.name) private readonly model: Model<SessionArchiveDocument>,
     @InjectConfig() private readonly config: KairosConfig,
     @InjectClock() private readonly clock: Clock,
-  ) {}
+  ) {
+    super();
+  }
+
+  start(): Promise<'ttl' | 'sweeper-only'> {
+    return this.ensureIndexes();
+  }
+
+  /** Served by `{ userId: 1, startedAt: -1 }`. */
+  async forUser(userId: string): Promise<SessionSnapshot[]> {
+    const docs = await (this.model.collection as unknown as mongo.Collection<StoredSession>)
+      .find({ userId })
+      .sort({ startedAt: -1 })
+      .toArray();
+    return docs.map(({ _id, expiresAt: _expiresAt, ...session }) => ({
+      sessionId: _id,
+      ...session,
+    }));
+  }
 
   /**
    * Creates the indexes and starts the retention sweeper. The TTL index lets MongoDB purge on its

@@ -5,12 +5,9 @@ import { type Model, type mongo } from 'mongoose';
 import { type UserState } from '../sessions/user-state';
 import { fromStoredState, toStoredState } from './user-state.mapper';
 import { type StoredUserState, UserStateDocument } from './user-state.schema';
+import { UserStateStore, type VersionedState } from './user-state.store';
 
-export interface VersionedState {
-  readonly state: UserState;
-  /** Version read from MongoDB; 0 for a user not stored yet. */
-  readonly version: number;
-}
+export type { VersionedState };
 
 /**
  * `$in` lists are split into chunks this long: mongo-java-server evaluates a long `$in` in time
@@ -31,11 +28,14 @@ interface RawUserState extends LeanUserState {
   readonly updatedAt: Date;
 }
 
+/** The UserStateStore port on MongoDB `user_profiles`. */
 @Injectable()
-export class UserStateRepository {
+export class UserStateRepository extends UserStateStore {
   constructor(
     @InjectModel(UserStateDocument.name) private readonly model: Model<UserStateDocument>,
-  ) {}
+  ) {
+    super();
+  }
 
   /**
    * Query served by `_id`. Reads go through the driver's collection: the documents are plain

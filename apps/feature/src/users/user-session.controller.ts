@@ -4,7 +4,7 @@ import { ENTITY_ID_PATTERN, type SessionFeaturesMessage } from '@kairos/contract
 import { ErrorCode, KairosError, RequireScope, checkedEntityId } from '@kairos/http';
 import { SessionUpdateService } from '../events/session-update.service';
 import { toSessionFeatures } from '../sessions/session-features';
-import { UserStateRepository } from '../storage/user-state.repository';
+import { UserStateStore } from '../storage/user-state.store';
 import { type Clock, InjectClock } from '@kairos/config';
 
 @ApiTags('users')
@@ -12,7 +12,7 @@ import { type Clock, InjectClock } from '@kairos/config';
 @Controller('v1/users')
 export class UserSessionController {
   constructor(
-    private readonly users: UserStateRepository,
+    private readonly users: UserStateStore,
     private readonly sessions: SessionUpdateService,
     @InjectClock() private readonly clock: Clock,
   ) {}

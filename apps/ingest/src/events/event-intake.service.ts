@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { type Clock, InjectClock, InjectConfig, type KairosConfig } from '@kairos/config';
 import {
   type FieldIssue,
@@ -11,6 +11,7 @@ import {
 } from '@kairos/contracts';
 import { KairosError, type RequestTrace } from '@kairos/http';
 import { type OutboundMessage } from '@kairos/messaging';
+import { withSpanSync } from '@kairos/telemetry';
 import { IngestMetrics } from '../ingest.metrics';
 import { GuardedPublisher } from '../publishing/guarded-publisher';
 import { normalizeEvent } from './event-normalizer';
@@ -35,6 +36,8 @@ export interface BatchResult {
 /** Accepts events: normalise, publish to `events` keyed by userId, answer only after the ack. */
 @Injectable()
 export class EventIntakeService {
+  private readonly logger = new Logger('events');
+
   constructor(
     private readonly publisher: GuardedPublisher,
     private readonly metrics: IngestMetrics,
@@ -44,7 +47,11 @@ export class EventIntakeService {
 
   /** `dto` was validated by the global pipe; only the clock-dependent rules remain. */
   async acceptOne(dto: IngestEventDto, trace: RequestTrace): Promise<{ eventId: string }> {
-    const normalized = normalizeEvent(dto, this.clock(), this.config.ingest.maxEventAgeMs);
+    const normalized = withSpanSync('ingest.validate', (span) => {
+      const result = normalizeEvent(dto, this.clock(), this.config.ingest.maxEventAgeMs);
+      span?.setAttribute('kairos.valid', !('issues' in result));
+      return result;
+    });
     if ('issues' in normalized) {
       this.countRejections('single', normalized.issues);
       throw KairosError.validation(normalized.issues);
@@ -58,31 +65,44 @@ export class EventIntakeService {
     const receivedAt = this.clock();
     const results: BatchEntryResult[] = [];
     const messages: UserEventMessage[] = [];
-    entries.forEach((entry, index) => {
-      const validated = validateDto(IngestEventDto, entry);
-      const normalized =
-        'issues' in validated
-          ? validated
-          : normalizeEvent(validated.value, receivedAt, this.config.ingest.maxEventAgeMs);
-      if ('issues' in normalized) {
-        this.countRejections('batch', normalized.issues);
-        results.push({
-          index,
-          eventId: clientEventId(entry),
-          status: 'rejected',
-          error: {
-            code: 'validation_failed',
-            message: KairosError.validation(normalized.issues).message,
-            details: normalized.issues,
-          },
-        });
-        return;
-      }
-      messages.push(normalized.message);
-      results.push({ index, eventId: normalized.message.eventId, status: 'accepted' });
+    withSpanSync('ingest.validate', (span) => {
+      span?.setAttribute('kairos.batch.entries', entries.length);
+      entries.forEach((entry, index) =>
+        this.validateEntry(entry, index, receivedAt, results, messages),
+      );
     });
     await this.publish(messages, trace, 'batch');
     return { accepted: messages.length, rejected: results.length - messages.length, results };
+  }
+
+  private validateEntry(
+    entry: unknown,
+    index: number,
+    receivedAt: number,
+    results: BatchEntryResult[],
+    messages: UserEventMessage[],
+  ): void {
+    const validated = validateDto(IngestEventDto, entry);
+    const normalized =
+      'issues' in validated
+        ? validated
+        : normalizeEvent(validated.value, receivedAt, this.config.ingest.maxEventAgeMs);
+    if ('issues' in normalized) {
+      this.countRejections('batch', normalized.issues);
+      results.push({
+        index,
+        eventId: clientEventId(entry),
+        status: 'rejected',
+        error: {
+          code: 'validation_failed',
+          message: KairosError.validation(normalized.issues).message,
+          details: normalized.issues,
+        },
+      });
+      return;
+    }
+    messages.push(normalized.message);
+    results.push({ index, eventId: normalized.message.eventId, status: 'accepted' });
   }
 
   private async publish(
@@ -102,6 +122,7 @@ export class EventIntakeService {
       throw error;
     }
     this.metrics.eventsAccepted.inc({ endpoint }, messages.length);
+    this.logger.debug(`accepted ${messages.length} event(s), first ${messages[0]?.eventId}`);
   }
 
   private countRejections(endpoint: string, issues: readonly FieldIssue[]): void {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectConfig, type KairosConfig } from '@kairos/config';
 import { type TopicName } from '@kairos/contracts';
 import { ErrorCode, KairosError } from '@kairos/http';
-import { KafkaPublisher, type OutboundMessage } from '@kairos/messaging';
+import { MessagePublisher, type OutboundMessage } from '@kairos/messaging';
 import { IngestMetrics } from '../ingest.metrics';
 
 /**
@@ -19,7 +19,7 @@ export class GuardedPublisher {
   private inFlight = 0;
 
   constructor(
-    private readonly publisher: KafkaPublisher,
+    private readonly publisher: MessagePublisher,
     private readonly metrics: IngestMetrics,
     @InjectConfig() private readonly config: KairosConfig,
   ) {}

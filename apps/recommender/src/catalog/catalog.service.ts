@@ -4,9 +4,12 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { InjectConfig, type KairosConfig } from '@kairos/config';
 import { type ItemMessage, Topic } from '@kairos/contracts';
-import { BroadcastConsumer, type InboundBatch } from '@kairos/messaging';
+import {
+  BroadcastConsumers,
+  type BroadcastSubscription,
+  type InboundBatch,
+} from '@kairos/messaging';
 import { EngineService } from '../engine/engine.service';
 
 /**
@@ -19,13 +22,13 @@ export class CatalogService implements OnApplicationBootstrap, OnApplicationShut
   private readonly logger = new Logger('catalog');
   private readonly items = new Map<string, ItemMessage>();
   private readonly unavailableIds = new Set<string>();
-  private readonly consumer: BroadcastConsumer;
+  private readonly consumer: BroadcastSubscription;
 
   constructor(
     private readonly engines: EngineService,
-    @InjectConfig() config: KairosConfig,
+    broadcasts: BroadcastConsumers,
   ) {
-    this.consumer = new BroadcastConsumer(config, Topic.Items, (batch) => this.apply(batch));
+    this.consumer = broadcasts.create(Topic.Items, (batch) => this.apply(batch));
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -38,6 +41,11 @@ export class CatalogService implements OnApplicationBootstrap, OnApplicationShut
 
   get(itemId: string): ItemMessage | undefined {
     return this.items.get(itemId);
+  }
+
+  /** Every known item, available or not, in no particular order. */
+  list(): IterableIterator<ItemMessage> {
+    return this.items.values();
   }
 
   unavailable(): ReadonlySet<string> {

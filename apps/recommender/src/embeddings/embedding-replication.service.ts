@@ -6,7 +6,12 @@ import {
 } from '@nestjs/common';
 import { InjectConfig, type KairosConfig } from '@kairos/config';
 import { Topic } from '@kairos/contracts';
-import { BroadcastConsumer, type InboundBatch, KafkaPublisher } from '@kairos/messaging';
+import {
+  BroadcastConsumers,
+  type BroadcastSubscription,
+  type InboundBatch,
+  MessagePublisher,
+} from '@kairos/messaging';
 import { type ModelRef } from '@kairos/model';
 import { type ItemRowUpdate, type RecommendationEngine } from '@kairos/recsys';
 import { EngineService } from '../engine/engine.service';
@@ -31,17 +36,16 @@ interface EmbeddingRowMessage {
 @Injectable()
 export class EmbeddingReplicationService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('embeddings');
-  private readonly consumer: BroadcastConsumer;
+  private readonly consumer: BroadcastSubscription;
 
   constructor(
-    private readonly publisher: KafkaPublisher,
+    private readonly publisher: MessagePublisher,
     private readonly engines: EngineService,
     private readonly metrics: RecommenderMetrics,
     @InjectConfig() private readonly config: KairosConfig,
+    broadcasts: BroadcastConsumers,
   ) {
-    this.consumer = new BroadcastConsumer(config, Topic.ItemEmbeddings, (batch) =>
-      this.apply(batch),
-    );
+    this.consumer = broadcasts.create(Topic.ItemEmbeddings, (batch) => this.apply(batch));
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -4,6 +4,7 @@ import { type Model, mongo } from 'mongoose';
 import { type ModelRef } from '@kairos/model';
 import { type ItemRowUpdate } from '@kairos/recsys';
 import { ItemEmbeddingDocument, UserEmbeddingDocument } from './embedding.schema';
+import { EmbeddingStore } from './embedding.store';
 
 /** `$in` lists are chunked (see the feature service's UserStateRepository for why). */
 const LOAD_CHUNK = 300;
@@ -23,13 +24,15 @@ interface StoredUserVector {
   readonly updatedAt: Date;
 }
 
-/** Online-learned item rows and user vectors in MongoDB, written in batches. */
+/** The EmbeddingStore port on MongoDB: item rows and user vectors, written in batches. */
 @Injectable()
-export class EmbeddingRepository implements OnModuleInit {
+export class EmbeddingRepository extends EmbeddingStore implements OnModuleInit {
   constructor(
     @InjectModel(ItemEmbeddingDocument.name) private readonly items: Model<ItemEmbeddingDocument>,
     @InjectModel(UserEmbeddingDocument.name) private readonly users: Model<UserEmbeddingDocument>,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Mongoose's autoIndex is off (StorageModule): indexes are created here, idempotently. */
   async onModuleInit(): Promise<void> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { type ActiveModel, type ModelRef, ModelRegistry } from '@kairos/model';
 import { RecommendationEngine } from '@kairos/recsys';
-import { EmbeddingRepository } from '../embeddings/embedding.repository';
+import { EmbeddingStore } from '../embeddings/embedding.store';
 import { ModelMetrics } from '../models/model.metrics';
 import { RecommenderMetrics } from '../recommender.metrics';
 import { timedRunner } from './timed-runner';
@@ -24,7 +24,7 @@ export class EngineService implements OnApplicationBootstrap {
 
   constructor(
     private readonly registry: ModelRegistry,
-    private readonly embeddings: EmbeddingRepository,
+    private readonly embeddings: EmbeddingStore,
     private readonly modelMetrics: ModelMetrics,
     private readonly metrics: RecommenderMetrics,
   ) {
@@ -57,7 +57,7 @@ export class EngineService implements OnApplicationBootstrap {
         for await (const row of this.embeddings.rowsOf(ref)) if (engine.applyRow(row)) restored++;
         this.serving = { engine, model: ref };
         this.logger.log(
-          `engine serves ${ref.name}/${ref.version} (${restored} learned rows restored from MongoDB)`,
+          `engine serves ${ref.name}/${ref.version} (${restored} learned rows restored from storage)`,
         );
       } catch (error) {
         this.logger.error(

@@ -4,6 +4,7 @@ import {
   type ModelRunner,
   type ScoredBatch,
 } from '@kairos/model';
+import { activeBatchLinks, withSpan } from '@kairos/telemetry';
 import { type ModelMetrics } from '../models/model.metrics';
 import { type RecommenderMetrics } from '../recommender.metrics';
 
@@ -21,17 +22,33 @@ export function timedRunner(
     manifest: runner.manifest,
     vocabulary: runner.vocabulary,
     baseEmbeddings: runner.baseEmbeddings,
-    async run(batch: FeatureBatch): Promise<ScoredBatch> {
+    run(batch: FeatureBatch): Promise<ScoredBatch> {
       metrics.batchUsers.observe(batch.batchSize);
-      const started = performance.now();
-      let failed = true;
-      try {
-        const scored = await runner.run(batch);
-        failed = false;
-        return scored;
-      } finally {
-        modelMetrics.inferred(model, (performance.now() - started) / 1_000, failed);
-      }
+      // One span per inference call, linked to every record of the consumed batch it serves
+      // (none for an on-demand GET, which runs inside that request's span instead).
+      return withSpan(
+        'onnx.run',
+        async () => {
+          const started = performance.now();
+          let failed = true;
+          try {
+            const scored = await runner.run(batch);
+            failed = false;
+            return scored;
+          } finally {
+            modelMetrics.inferred(model, (performance.now() - started) / 1_000, failed);
+          }
+        },
+        {
+          attributes: {
+            'kairos.model.name': model.name,
+            'kairos.model.version': model.version,
+            'kairos.inference.batch_size': batch.batchSize,
+            'kairos.inference.items_scored': batch.batchSize * batch.itemCount,
+          },
+          links: activeBatchLinks(),
+        },
+      );
     },
   };
 }

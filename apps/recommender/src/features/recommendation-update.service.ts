@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { type Clock, InjectClock } from '@kairos/config';
 import { SessionFeaturesRecord, Topic } from '@kairos/contracts';
 import {
@@ -6,15 +6,19 @@ import {
   DeadLetterPublisher,
   decodeRecord,
   type InboundBatch,
+  type InboundMessage,
 } from '@kairos/messaging';
+import { withSpan } from '@kairos/telemetry';
 import { CatalogService } from '../catalog/catalog.service';
 import { EmbeddingReplicationService } from '../embeddings/embedding-replication.service';
-import { EmbeddingRepository } from '../embeddings/embedding.repository';
+import { EmbeddingStore } from '../embeddings/embedding.store';
 import { EngineService } from '../engine/engine.service';
 import { type RecommendationList } from '../recommendations/recommendation';
+import { RecommendationNotifier } from '../recommendations/recommendation-notifier.service';
 import { RecommendationStore } from '../recommendations/recommendation.store';
 import { RecommenderMetrics } from '../recommender.metrics';
 import { NewInteractions } from './new-interactions';
+import { traceIdOf } from './trace-id';
 
 /** Items kept per precomputed list: the API's largest k, so any request can be answered from it. */
 export const PRECOMPUTED_ITEMS = 100;
@@ -25,12 +29,14 @@ export const PRECOMPUTED_ITEMS = 100;
  * 2. the events the engine has not seen are learned (item rows, prior, user vectors); the changed
  *    rows and the users' vectors are written to MongoDB and the rows published to the replicas;
  * 3. every user of the batch is scored in one inference call per engine batch (not per record);
- * 4. the lists are written to MongoDB, then cached. Offsets are committed after `process`
- *    resolves; any failure throws and the transport retries the batch.
+ * 4. the lists are written to MongoDB, then cached, then handed to whoever watches those users
+ *    (the demo's live stream). Offsets are committed after `process` resolves; any failure
+ *    throws and the transport retries the batch.
  * With no active model, the batch fails and is retried: nothing is skipped while models load.
  */
 @Injectable()
 export class RecommendationUpdateService {
+  private readonly logger = new Logger('recommendations');
   private readonly fresh = new NewInteractions();
 
   constructor(
@@ -38,37 +44,43 @@ export class RecommendationUpdateService {
     private readonly catalog: CatalogService,
     private readonly store: RecommendationStore,
     private readonly replication: EmbeddingReplicationService,
-    private readonly embeddings: EmbeddingRepository,
+    private readonly embeddings: EmbeddingStore,
     private readonly deadLetters: DeadLetterPublisher,
     private readonly metrics: RecommenderMetrics,
+    private readonly notifier: RecommendationNotifier,
     @InjectClock() private readonly clock: Clock,
   ) {}
 
   async process(batch: InboundBatch): Promise<void> {
+    this.metrics.batchSize.observe(batch.messages.length);
+    const receivedAt = this.clock();
     const serving = this.engines.current();
     if (serving === null) throw new Error('no active model yet: the batch waits for one');
-    const { valid, latest, deadLetters } = decode(batch);
+    const { valid, latest, latestHeaders, deadLetters } = decode(batch);
     await this.deadLetters.send(Topic.SessionFeaturesDlq, deadLetters, this.clock());
     for (const letter of deadLetters) this.metrics.deadLettered.inc({ code: letter.failure.code });
     if (latest.size === 0) return;
 
     const { engine, model } = serving;
     const records = [...latest.values()];
-    await this.restoreUserVectors(records.map((record) => record.userId));
-    // Every snapshot in order, not only the latest: a session that closed mid-batch took
-    // events with it that only the earlier snapshots carry.
-    const learned = engine.observe(this.fresh.extract(valid));
-    const rows = engine.exportRows(learned.changedItemIds);
-    const now = this.clock();
-    const userVectors = records.flatMap(({ userId }) => {
-      const vector = engine.userEmbedding(userId);
-      return vector === undefined ? [] : [{ userId, vector }];
+    await withSpan('embedding.update', async (span) => {
+      await this.restoreUserVectors(records.map((record) => record.userId));
+      // Every snapshot in order, not only the latest: a session that closed mid-batch took
+      // events with it that only the earlier snapshots carry.
+      const learned = engine.observe(this.fresh.extract(valid));
+      const rows = engine.exportRows(learned.changedItemIds);
+      const now = this.clock();
+      const userVectors = records.flatMap(({ userId }) => {
+        const vector = engine.userEmbedding(userId);
+        return vector === undefined ? [] : [{ userId, vector }];
+      });
+      span?.setAttributes({ 'kairos.item_rows': rows.length, 'kairos.users': userVectors.length });
+      await Promise.all([
+        this.embeddings.saveRows(rows, model, now),
+        this.embeddings.saveUsers(userVectors, model, now),
+        this.replication.publish(rows, model),
+      ]);
     });
-    await Promise.all([
-      this.embeddings.saveRows(rows, model, now),
-      this.embeddings.saveUsers(userVectors, model, now),
-      this.replication.publish(rows, model),
-    ]);
 
     const answers = await engine.recommend(
       records.map((record) => ({ userId: record.userId })),
@@ -83,10 +95,23 @@ export class RecommendationUpdateService {
       asOfEventTime: record.eventTime ?? null,
       computedAt,
     }));
-    await this.store.saveMany(lists);
-    for (const list of lists) {
+    await withSpan('recommendation.write', () => this.store.saveMany(lists), {
+      attributes: { 'kairos.lists': lists.length },
+    });
+    this.logger.debug(`wrote ${lists.length} list(s) from ${batch.messages.length} record(s)`);
+    const savedAt = this.clock();
+    for (const [index, list] of lists.entries()) {
       if (list.asOfEventTime !== null)
         this.metrics.freshnessSeconds.observe(Math.max(0, computedAt - list.asOfEventTime) / 1_000);
+      if (this.notifier.isWatched(list.userId)) {
+        this.notifier.notify({
+          list,
+          traceId: traceIdOf(latestHeaders.get(list.userId)),
+          featureProcessedAt: epochMsOrNull(records[index]?.processedAt),
+          receivedAt,
+          savedAt,
+        });
+      }
     }
   }
 
@@ -101,14 +126,19 @@ export class RecommendationUpdateService {
   }
 }
 
-/** Valid snapshots in log order, the newest per user (it supersedes the earlier ones), the rest. */
+/**
+ * Valid snapshots in log order, the newest per user (it supersedes the earlier ones) with its
+ * record headers (trace context), the rest.
+ */
 function decode(batch: InboundBatch): {
   valid: SessionFeaturesRecord[];
   latest: Map<string, SessionFeaturesRecord>;
+  latestHeaders: Map<string, InboundMessage['headers']>;
   deadLetters: DeadLetter[];
 } {
   const valid: SessionFeaturesRecord[] = [];
   const latest = new Map<string, SessionFeaturesRecord>();
+  const latestHeaders = new Map<string, InboundMessage['headers']>();
   const deadLetters: DeadLetter[] = [];
   for (const message of batch.messages) {
     const decoded = decodeRecord(message, SessionFeaturesRecord);
@@ -118,6 +148,12 @@ function decode(batch: InboundBatch): {
     }
     valid.push(decoded.value);
     latest.set(decoded.value.userId, decoded.value);
+    latestHeaders.set(decoded.value.userId, message.headers);
   }
-  return { valid, latest, deadLetters };
+  return { valid, latest, latestHeaders, deadLetters };
+}
+
+/** `processedAt` is informational on the record (not validated): a number or nothing. */
+function epochMsOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }

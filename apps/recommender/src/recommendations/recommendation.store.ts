@@ -1,20 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { type Model, type mongo } from 'mongoose';
 import { type RecommendationList } from './recommendation';
-import { RecommendationDocument } from './recommendation.schema';
+import { RecommendationRepository } from './recommendation.repository';
 
-/** Lists kept in memory; the least recently written are dropped first (MongoDB keeps them all). */
+/** Lists kept in memory; the least recently written are dropped first (the repository keeps them all). */
 const CACHE_CAPACITY = 200_000;
-
-interface StoredRecommendation {
-  readonly _id: string;
-  readonly items: Array<{ itemId: string; score: number }>;
-  readonly model: { name: string; version: string };
-  readonly asOfEventId: string | null;
-  readonly asOfEventTime: number | null;
-  readonly computedAt: Date;
-}
 
 /**
  * A cached list in compact form: item ids (strings shared with the engine's table, so a slot
@@ -31,14 +20,12 @@ interface CompactList {
   readonly computedAt: number;
 }
 
-/** Precomputed lists: a bounded in-memory cache in front of MongoDB `recommendations`. */
+/** Precomputed lists: a bounded in-memory cache in front of the RecommendationRepository port. */
 @Injectable()
 export class RecommendationStore {
   private readonly cache = new Map<string, CompactList>();
 
-  constructor(
-    @InjectModel(RecommendationDocument.name) private readonly model: Model<RecommendationDocument>,
-  ) {}
+  constructor(private readonly repository: RecommendationRepository) {}
 
   cached(userId: string): RecommendationList | undefined {
     const compact = this.cache.get(userId);
@@ -51,41 +38,16 @@ export class RecommendationStore {
     };
   }
 
-  /** Query served by `_id`. */
   async stored(userId: string): Promise<RecommendationList | null> {
-    const doc = await this.raw().findOne({ _id: userId });
-    if (doc === null) return null;
-    const list: RecommendationList = {
-      userId: doc._id,
-      items: doc.items,
-      model: doc.model,
-      asOfEventId: doc.asOfEventId,
-      asOfEventTime: doc.asOfEventTime,
-      computedAt: doc.computedAt.getTime(),
-    };
-    this.remember(list);
+    const list = await this.repository.findOne(userId);
+    if (list !== null) this.remember(list);
     return list;
   }
 
-  /** Durable first (one unordered bulkWrite), then visible in the cache. */
+  /** Durable first, then visible in the cache. */
   async saveMany(lists: readonly RecommendationList[]): Promise<void> {
     if (lists.length === 0) return;
-    await this.raw().bulkWrite(
-      lists.map((list) => ({
-        replaceOne: {
-          filter: { _id: list.userId },
-          replacement: {
-            items: list.items.map(({ itemId, score }) => ({ itemId, score })),
-            model: { name: list.model.name, version: list.model.version },
-            asOfEventId: list.asOfEventId,
-            asOfEventTime: list.asOfEventTime,
-            computedAt: new Date(list.computedAt),
-          },
-          upsert: true,
-        },
-      })),
-      { ordered: false },
-    );
+    await this.repository.saveMany(lists);
     for (const list of lists) this.remember(list);
   }
 
@@ -103,10 +65,5 @@ export class RecommendationStore {
       const oldest = this.cache.keys().next();
       if (oldest.done !== true) this.cache.delete(oldest.value);
     }
-  }
-
-  /** Plain data on the hot path: the driver collection, without mongoose's casting. */
-  private raw(): mongo.Collection<StoredRecommendation> {
-    return this.model.collection as unknown as mongo.Collection<StoredRecommendation>;
   }
 }

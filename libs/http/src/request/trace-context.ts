@@ -13,7 +13,7 @@ const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 /**
  * Continues the caller's trace when it sent a valid `traceparent`, otherwise starts one, so
  * every request has a trace id to correlate logs, error bodies and downstream Kafka records.
- * (The OpenTelemetry SDK, once wired, takes over span creation; the ids stay W3C-compatible.)
+ * With tracing on, traceMiddleware uses the HTTP server span instead (the ids are the same kind).
  */
 export function traceFromHeaders(traceparent: unknown, tracestate: unknown): RequestTrace {
   const match = typeof traceparent === 'string' ? TRACEPARENT.exec(traceparent.trim()) : null;

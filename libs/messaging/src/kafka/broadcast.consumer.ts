@@ -1,14 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { type KairosConfig } from '@kairos/config';
 import { type TopicName } from '@kairos/contracts';
+import { traceBatch } from '@kairos/telemetry';
 import { type Consumer } from 'kafkajs';
-import { type InboundBatch } from './inbound-message';
 import { createKafka } from './kafka-client.factory';
 import { toInboundBatch } from './kafka-batch.server';
 import { RetryBackoff } from './retry-backoff';
 import { physicalGroupId, physicalTopic } from './topic-names';
-
-export type BroadcastHandler = (batch: InboundBatch) => Promise<void> | void;
+import { type BroadcastHandler, type BroadcastSubscription } from '../ports/broadcast-consumers';
 
 /**
  * Reads a compacted topic in full on every replica (catalog items, replicated embedding rows):
@@ -17,7 +16,7 @@ export type BroadcastHandler = (batch: InboundBatch) => Promise<void> | void;
  * offsets matter across restarts, so none are committed. A failing handler is retried with
  * backoff from the same position (pause + seek), never skipped.
  */
-export class BroadcastConsumer {
+export class BroadcastConsumer implements BroadcastSubscription {
   private readonly logger: Logger;
   private consumer: Consumer | null = null;
 
@@ -44,7 +43,8 @@ export class BroadcastConsumer {
       eachBatch: async (payload) => {
         const { batch } = payload;
         try {
-          await this.handler(toInboundBatch(this.topic, batch));
+          const inbound = toInboundBatch(this.topic, batch);
+          await traceBatch(this.topic, inbound.messages, async () => this.handler(inbound));
           backoff.succeeded(`${batch.partition}`);
           const last = batch.messages.at(-1);
           if (last !== undefined) payload.resolveOffset(last.offset);

@@ -5,14 +5,13 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { InjectConfig, type KairosConfig } from '@kairos/config';
 import { type TopicName } from '@kairos/contracts';
 import { METRICS_REGISTRY } from '@kairos/telemetry';
 import { Gauge, type Registry } from 'prom-client';
-import { physicalGroupId, physicalTopic } from './topic-names';
-import { TopicAdminService } from './topic-admin.service';
+import { EventLogAdmin } from '../ports/event-log-admin';
 
 export const LAG_MONITOR_TARGET = Symbol('LAG_MONITOR_TARGET');
+const LAG_METRIC = 'kairos_consumer_lag';
 
 export interface LagMonitorTarget {
   readonly groupId: string;
@@ -21,7 +20,7 @@ export interface LagMonitorTarget {
 }
 
 /**
- * Consumer lag per partition (end offset minus the group's committed offset), as the broker
+ * Consumer lag per partition (end offset minus the group's committed offset), as the event log
  * sees it, so the number also covers partitions this replica does not own.
  */
 @Injectable()
@@ -31,17 +30,21 @@ export class ConsumerLagMonitor implements OnApplicationBootstrap, OnApplication
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly admin: TopicAdminService,
+    private readonly admin: EventLogAdmin,
     @Inject(LAG_MONITOR_TARGET) private readonly target: LagMonitorTarget,
     @Inject(METRICS_REGISTRY) registry: Registry,
-    @InjectConfig() private readonly config: KairosConfig,
   ) {
-    this.lag = new Gauge({
-      name: 'kairos_consumer_lag',
-      help: 'Records not yet committed by the consumer group, per partition',
-      labelNames: ['group', 'topic', 'partition'],
-      registers: [registry],
-    });
+    // One process may host several groups (embedded mode): they share the gauge.
+    const existing = registry.getSingleMetric(LAG_METRIC) as
+      Gauge<'group' | 'topic' | 'partition'> | undefined;
+    this.lag =
+      existing ??
+      new Gauge({
+        name: LAG_METRIC,
+        help: 'Records not yet committed by the consumer group, per partition',
+        labelNames: ['group', 'topic', 'partition'],
+        registers: [registry],
+      });
   }
 
   onApplicationBootstrap(): void {
@@ -57,11 +60,7 @@ export class ConsumerLagMonitor implements OnApplicationBootstrap, OnApplication
   async refresh(): Promise<Map<string, number>> {
     const result = new Map<string, number>();
     for (const topic of this.target.topics) {
-      const name = physicalTopic(this.config.kafka.topicPrefix, topic);
-      const lags = await this.admin.lagOf(
-        physicalGroupId(this.config.kafka.topicPrefix, this.target.groupId),
-        name,
-      );
+      const lags = await this.admin.lag(this.target.groupId, topic);
       for (const [partition, lag] of lags) {
         this.lag.set({ group: this.target.groupId, topic, partition: String(partition) }, lag);
         result.set(`${topic}/${partition}`, lag);

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { type TopicName } from '@kairos/contracts';
 import { type DecodeFailure } from './inbound-decoder';
 import { type InboundMessage } from './inbound-message';
-import { KafkaPublisher } from './kafka.publisher';
+import { MessagePublisher } from '../ports/message-publisher';
 
 export const DeadLetterHeader = {
   ErrorCode: 'kairos-error-code',
@@ -27,7 +27,7 @@ export interface DeadLetter {
 export class DeadLetterPublisher {
   private readonly logger = new Logger(DeadLetterPublisher.name);
 
-  constructor(private readonly publisher: KafkaPublisher) {}
+  constructor(private readonly publisher: MessagePublisher) {}
 
   async send(topic: TopicName, letters: readonly DeadLetter[], failedAt: number): Promise<void> {
     if (letters.length === 0) return;

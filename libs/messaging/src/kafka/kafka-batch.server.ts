@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { type KafkaConfig } from '@kairos/config';
-import { isTopicName } from '@kairos/contracts';
+import { isTopicName, type TopicName } from '@kairos/contracts';
+import { traceBatch } from '@kairos/telemetry';
 import { type Batch, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { createKafka } from './kafka-client.factory';
@@ -14,6 +15,8 @@ import { registerLz4Codec } from './lz4.codec';
 export interface KafkaBatchServerOptions {
   readonly kafka: KafkaConfig;
   readonly groupId: string;
+  /** Only these handler topics belong to this group (one process may host several groups). */
+  readonly topics?: readonly TopicName[];
   /** Partitions of different topics/partitions processed in parallel; order within one holds. */
   readonly partitionsConsumedConcurrently?: number;
   /** Start a new group at the earliest offset so nothing produced before the first boot is missed. */
@@ -52,7 +55,10 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
 
   private async start(): Promise<void> {
     const patterns = [...this.getHandlers().keys()];
-    const topics = patterns.filter(isTopicName);
+    const wanted = this.options.topics;
+    const topics = patterns
+      .filter(isTopicName)
+      .filter((topic) => wanted === undefined || wanted.includes(topic));
     const unknown = patterns.filter((pattern) => !isTopicName(pattern));
     if (unknown.length > 0) {
       throw new Error(`@EventPattern must name a Kairos topic; unknown: ${unknown.join(', ')}`);
@@ -113,10 +119,19 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     );
     try {
       const context = new KafkaBatchContext([pattern, batch.partition, () => payload.heartbeat()]);
-      // Nest's RPC proxy turns a thrown error into an erroring observable; subscribing surfaces it.
-      await lastValueFrom(this.transformToObservable(await handler(inbound, context)), {
-        defaultValue: undefined,
-      });
+      // Each record's processing span continues its producer's trace; the handler runs in the
+      // batch span. Nest's RPC proxy turns a thrown error into an erroring observable;
+      // subscribing surfaces it.
+      await traceBatch(
+        pattern,
+        inbound.messages,
+        async (): Promise<void> => {
+          await lastValueFrom(this.transformToObservable(await handler(inbound, context)), {
+            defaultValue: undefined,
+          });
+        },
+        { 'messaging.destination.partition.id': String(batch.partition) },
+      );
       // Resolving moves kafkajs's fetch position; committing makes the progress durable.
       payload.resolveOffset(batch.lastOffset());
       const next = (BigInt(batch.lastOffset()) + 1n).toString();

@@ -1,20 +1,16 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectConfig, type KairosConfig } from '@kairos/config';
 import { type TopicName } from '@kairos/contracts';
+import { tracePublish } from '@kairos/telemetry';
 import { CompressionTypes, type Message, type Producer } from 'kafkajs';
 import { createKafka } from './kafka-client.factory';
 import { JavaCompatiblePartitioner } from './java-compatible.partitioner';
 import { registerLz4Codec } from './lz4.codec';
 import { SendCoalescer } from './send-coalescer';
 import { physicalTopic } from './topic-names';
+import { encodeValue, MessagePublisher, type OutboundMessage } from '../ports/message-publisher';
 
-export interface OutboundMessage {
-  /** Partition key (userId for events, itemId for catalog rows); null only for keyless topics. */
-  readonly key: string | null;
-  /** Serialised as JSON unless already a Buffer; null publishes a tombstone on compacted topics. */
-  readonly value: unknown;
-  readonly headers?: Readonly<Record<string, string>>;
-}
+export type { OutboundMessage };
 
 /**
  * The one Kafka producer of an app. `publish` resolves only when the broker acknowledged the
@@ -22,7 +18,7 @@ export interface OutboundMessage {
  * calls are coalesced into shared produce requests (see SendCoalescer).
  */
 @Injectable()
-export class KafkaPublisher implements OnApplicationShutdown {
+export class KafkaPublisher extends MessagePublisher implements OnApplicationShutdown {
   private readonly logger = new Logger(KafkaPublisher.name);
   private readonly producer: Producer;
   private connecting: Promise<void> | null = null;
@@ -31,6 +27,7 @@ export class KafkaPublisher implements OnApplicationShutdown {
   private readonly coalescer: SendCoalescer<Message>;
 
   constructor(@InjectConfig() private readonly config: KairosConfig) {
+    super();
     this.compression = compressionType(config.kafka.compression);
     const idempotent = config.kafka.acks === -1;
     this.producer = createKafka(config.kafka, 'producer').producer({
@@ -51,14 +48,17 @@ export class KafkaPublisher implements OnApplicationShutdown {
     });
   }
 
+  /** Each record carries the trace context of its `publish <topic>` span (see tracePublish). */
   publish(topic: TopicName, messages: readonly OutboundMessage[]): Promise<void> {
-    return this.coalescer.write(
-      physicalTopic(this.config.kafka.topicPrefix, topic),
-      messages.map((message) => ({
-        key: message.key,
-        value: encodeValue(message.value),
-        headers: message.headers ? { ...message.headers } : undefined,
-      })),
+    return tracePublish(topic, messages, (traced) =>
+      this.coalescer.write(
+        physicalTopic(this.config.kafka.topicPrefix, topic),
+        traced.map((message) => ({
+          key: message.key,
+          value: encodeValue(message.value),
+          headers: message.headers ? { ...message.headers } : undefined,
+        })),
+      ),
     );
   }
 
@@ -89,10 +89,4 @@ function compressionType(name: KairosConfig['kafka']['compression']): Compressio
       registerLz4Codec();
       return CompressionTypes.LZ4;
   }
-}
-
-function encodeValue(value: unknown): Buffer | null {
-  if (value === null) return null;
-  if (Buffer.isBuffer(value)) return value;
-  return Buffer.from(JSON.stringify(value), 'utf8');
 }

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { type ReadinessCheck } from '@kairos/health';
+import { EventLogReadiness } from '../ports/event-log-admin';
 import { TopicAdminService } from './topic-admin.service';
 
 @Injectable()
-export class KafkaReadiness implements ReadinessCheck {
+export class KafkaReadiness extends EventLogReadiness {
   readonly name = 'kafka';
 
-  constructor(private readonly admin: TopicAdminService) {}
+  constructor(private readonly admin: TopicAdminService) {
+    super();
+  }
 
   check(): Promise<void> {
     return this.admin.ping();

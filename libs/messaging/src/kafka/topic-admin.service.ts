@@ -1,21 +1,23 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectConfig, type KairosConfig } from '@kairos/config';
-import { TOPIC_SPECS, type TopicSpec } from '@kairos/contracts';
+import { TOPIC_SPECS, type TopicName, type TopicSpec } from '@kairos/contracts';
 import { type Admin } from 'kafkajs';
 import { createKafka } from './kafka-client.factory';
-import { physicalTopic } from './topic-names';
+import { physicalGroupId, physicalTopic } from './topic-names';
+import { EventLogAdmin } from '../ports/event-log-admin';
 
 /**
  * Creates missing topics at boot and answers readiness probes. Creation is idempotent: apps
  * starting together may race, and "already exists" counts as success.
  */
 @Injectable()
-export class TopicAdminService implements OnApplicationShutdown {
+export class TopicAdminService extends EventLogAdmin implements OnApplicationShutdown {
   private readonly logger = new Logger(TopicAdminService.name);
   private readonly admin: Admin;
   private connecting: Promise<void> | null = null;
 
   constructor(@InjectConfig() private readonly config: KairosConfig) {
+    super();
     this.admin = createKafka(config.kafka, 'admin').admin();
   }
 
@@ -51,6 +53,12 @@ export class TopicAdminService implements OnApplicationShutdown {
   async lagOf(groupId: string, topic: string): Promise<Map<number, number>> {
     await this.connect();
     return groupLag(this.admin, groupId, topic);
+  }
+
+  /** Lag per partition of a group on a topic, both by logical name (prefixes applied here). */
+  lag(groupId: string, topic: TopicName): Promise<Map<number, number>> {
+    const prefix = this.config.kafka.topicPrefix;
+    return this.lagOf(physicalGroupId(prefix, groupId), physicalTopic(prefix, topic));
   }
 
   /** Throws unless a broker answers a metadata request. */

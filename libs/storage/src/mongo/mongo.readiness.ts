@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import { type ReadinessCheck } from '@kairos/health';
 import { type Connection } from 'mongoose';
+import { StorageReadiness } from '../ports/storage-readiness';
 
 @Injectable()
-export class MongoReadiness implements ReadinessCheck {
+export class MongoReadiness extends StorageReadiness {
   readonly name = 'mongodb';
 
-  constructor(@InjectConnection() private readonly connection: Connection) {}
+  constructor(@InjectConnection() private readonly connection: Connection) {
+    super();
+  }
 
   async check(): Promise<void> {
     const db = this.connection.db;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { KAIROS_CONFIG, type KairosConfig } from '@kairos/config';
 import { MongoReadiness } from './mongo.readiness';
+import { StorageReadiness } from '../ports/storage-readiness';
 
 /**
  * The app's MongoDB connection. Feature modules register their schemas with
@@ -32,7 +33,7 @@ import { MongoReadiness } from './mongo.readiness';
       },
     }),
   ],
-  providers: [MongoReadiness],
-  exports: [MongooseModule, MongoReadiness],
+  providers: [MongoReadiness, { provide: StorageReadiness, useExisting: MongoReadiness }],
+  exports: [MongooseModule, MongoReadiness, StorageReadiness],
 })
 export class StorageModule {}

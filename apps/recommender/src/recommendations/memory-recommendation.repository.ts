@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { type SnapshotParticipant, StateSnapshots } from '@kairos/storage';
+import { type RecommendationList } from './recommendation';
+import { RecommendationRepository } from './recommendation.repository';
+
+/** Every user's list in memory (embedded mode), part of the state snapshot. */
+@Injectable()
+export class MemoryRecommendationRepository
+  extends RecommendationRepository
+  implements SnapshotParticipant
+{
+  readonly snapshotKey = 'recommender.recommendations';
+  private lists = new Map<string, RecommendationList>();
+
+  constructor(snapshots: StateSnapshots) {
+    super();
+    snapshots.register(this);
+  }
+
+  findOne(userId: string): Promise<RecommendationList | null> {
+    const list = this.lists.get(userId);
+    return Promise.resolve(list === undefined ? null : structuredClone(list));
+  }
+
+  saveMany(lists: readonly RecommendationList[]): Promise<void> {
+    for (const list of lists) {
+      this.lists.set(list.userId, {
+        userId: list.userId,
+        items: list.items.map(({ itemId, score }) => ({ itemId, score })),
+        model: { name: list.model.name, version: list.model.version },
+        asOfEventId: list.asOfEventId,
+        asOfEventTime: list.asOfEventTime,
+        computedAt: list.computedAt,
+      });
+    }
+    return Promise.resolve();
+  }
+
+  dump(): unknown {
+    return [...this.lists.values()];
+  }
+
+  restore(data: unknown): void {
+    this.lists = new Map((data as RecommendationList[]).map((list) => [list.userId, list]));
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * bench/telemetry: what tracing costs. Ingest throughput (POST /v1/events, closed loop) and GET
+ * /v1/recommendations latency (open loop at a fixed rate) with tracing off, on at 100% and on at
+ * 10% sampling (parentbased_traceidratio), all in one run: each mode has its own ingest and
+ * recommender processes, and every repetition measures the modes back to back so machine noise
+ * hits them alike. Traced apps export OTLP/HTTP protobuf to a sink in this process. Prints medians
+ * and the ratio to "off"; never passes or fails.
+ *
+ *   npm run bench:telemetry -- [--runs 3] [--seconds 8] [--connections 32] [--rate 500]
+ *     [--users 1000] [--cpu-prof-dir DIR]
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { type AppProcess, startAppProcess } from '../../test/support/app-process';
+import { benchScope, type BenchScope } from '../recommender/support/bench-scope';
+import { cacheUsers } from '../recommender/support/cached-users';
+import { pacedGet } from '../recommender/support/paced-get';
+import { writeRandomModelVersion } from '../recommender/support/random-model';
+import { machineDescription, summarizeRuns } from '../support/stats';
+import { OtlpSink } from './otlp-sink';
+import { processCpuSeconds } from './process-cpu';
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '8' },
+    connections: { type: 'string', default: '32' },
+    rate: { type: 'string', default: '500' },
+    users: { type: 'string', default: '1000' },
+    'base-port': { type: 'string', default: '3720' },
+    // Writes V8 CPU profiles of the ingest processes (open them in Chrome DevTools).
+    'cpu-prof-dir': { type: 'string' },
+  },
+});
+const RUNS = Number(args.runs);
+const SECONDS = Number(args.seconds);
+const CONNECTIONS = Number(args.connections);
+const RATE = Number(args.rate);
+const USERS = Number(args.users);
+const BASE_PORT = Number(args['base-port']);
+
+interface Mode {
+  readonly name: 'off' | 'on 100%' | 'on 10%';
+  readonly env: (endpoint: string) => Record<string, string>;
+}
+
+const MODES: readonly Mode[] = [
+  { name: 'off', env: () => ({ OTEL_TRACES_EXPORTER: 'none' }) },
+  {
+    name: 'on 100%',
+    env: (endpoint) => ({
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_TRACES_SAMPLER: 'parentbased_always_on',
+    }),
+  },
+  {
+    name: 'on 10%',
+    env: (endpoint) => ({
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.1',
+    }),
+  },
+];
+
+interface Deployment {
+  readonly mode: Mode;
+  readonly scope: BenchScope;
+  readonly ingest: AppProcess;
+  readonly recommender: AppProcess;
+  readonly getPaths: readonly string[];
+}
+
+let sequence = 0;
+/** A client event (about 150 bytes), a different user each time, as frontends send them. */
+function eventBody(): string {
+  sequence += 1;
+  return JSON.stringify({
+    userId: `user-${sequence % 10_000}`,
+    itemId: `sku-${sequence % 5_000}`,
+    type: 'click',
+    context: { page: 'home' },
+  });
+}
+
+async function ingestThroughput(
+  baseUrl: string,
+): Promise<{ rps: number; p99: number; errors: number }> {
+  const result = await autocannon({
+    url: `${baseUrl}/v1/events`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [{ setupRequest: (request) => ({ ...request, body: eventBody() }) }],
+  });
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    errors: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+function cpuOf(app: AppProcess): number {
+  if (app.child.pid === undefined) throw new Error('app process has no pid');
+  return processCpuSeconds(app.child.pid);
+}
+
+async function deploy(
+  mode: Mode,
+  index: number,
+  endpoint: string,
+  modelRoot: string,
+  vocabulary: readonly string[],
+): Promise<Deployment> {
+  const scope = benchScope(`telemetry-${index}`, index);
+  const env = scope.appEnv({
+    MODEL_DIR: modelRoot,
+    MODEL_SMOKE_TIMEOUT_MS: '30000',
+    KAIROS_INSTANCE_ID: `bench-${index}`,
+    ...mode.env(endpoint),
+  });
+  const profile = args['cpu-prof-dir']
+    ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof-dir'], `ingest-${index}`)}`]
+    : [];
+  const ingest = await startAppProcess('ingest', env, BASE_PORT + 1 + index * 2, profile);
+  const recommender = await startAppProcess('recommender', env, BASE_PORT + 2 + index * 2);
+  const cached = await cacheUsers({
+    scope,
+    vocabulary,
+    users: USERS,
+    windowLength: 20,
+    label: mode.name,
+  });
+  const getPaths = cached.userIds.map((id) => `/v1/recommendations/${id}`);
+  return { mode, scope, ingest, recommender, getPaths };
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `bench/telemetry on ${machineDescription()}; ${RUNS} runs x ${SECONDS} s per measurement, ingest ${CONNECTIONS} connections, GET paced at ${RATE}/s; modes: ${MODES.map((m) => m.name).join(', ')}`,
+  );
+  const sink = new OtlpSink();
+  const endpoint = await sink.start(BASE_PORT);
+  const model = writeRandomModelVersion({ items: 2_000, dimension: 32 });
+  const deployments: Deployment[] = [];
+  const runs: Array<Record<string, number>> = [];
+  try {
+    for (const [index, mode] of MODES.entries()) {
+      deployments.push(await deploy(mode, index, endpoint, model.modelRoot, model.vocabulary));
+    }
+    // Warm-up: JIT, connections, the producers' first metadata fetches.
+    for (const deployment of deployments) {
+      await ingestThroughput(deployment.ingest.baseUrl);
+      await pacedGet({
+        baseUrl: deployment.recommender.baseUrl,
+        paths: deployment.getPaths,
+        ratePerSecond: RATE,
+        seconds: 2,
+      });
+    }
+    for (let run = 1; run <= RUNS; run++) {
+      process.stdout.write(`run ${run}/${RUNS}:`);
+      const row: Record<string, number> = {};
+      for (const { mode, ingest, recommender, getPaths } of deployments) {
+        process.stdout.write(` ${mode.name} ingest...`);
+        const ingestCpuBefore = cpuOf(ingest);
+        const posted = await ingestThroughput(ingest.baseUrl);
+        const ingestCpu = cpuOf(ingest) - ingestCpuBefore;
+        process.stdout.write(' GET...');
+        const recommenderCpuBefore = cpuOf(recommender);
+        const got = await pacedGet({
+          baseUrl: recommender.baseUrl,
+          paths: getPaths,
+          ratePerSecond: RATE,
+          seconds: SECONDS,
+        });
+        const getCpu = cpuOf(recommender) - recommenderCpuBefore;
+        row[`ingest req/s (${mode.name})`] = posted.rps;
+        row[`ingest CPU ms/req (${mode.name})`] = (ingestCpu * 1_000) / (posted.rps * SECONDS);
+        row[`GET CPU ms/req (${mode.name})`] = (getCpu * 1_000) / (RATE * SECONDS);
+        row[`ingest p99 ms (${mode.name})`] = posted.p99;
+        row[`GET p50 ms (${mode.name})`] = got.p50;
+        row[`GET p99 ms (${mode.name})`] = got.p99;
+        row[`errors (${mode.name})`] = posted.errors + got.errors;
+      }
+      console.log(' done');
+      runs.push(row);
+    }
+  } finally {
+    for (const { ingest, recommender, scope } of deployments) {
+      await ingest.stop();
+      await recommender.stop();
+      await scope.dropDatabase();
+    }
+    await sink.stop();
+    rmSync(model.modelRoot, { recursive: true, force: true });
+  }
+  const median = summarizeRuns(runs);
+  const ratios: Record<string, number> = {};
+  for (const mode of MODES.slice(1)) {
+    ratios[`ingest req/s ${mode.name} / off`] =
+      (median[`ingest req/s (${mode.name})`] ?? NaN) / (median['ingest req/s (off)'] ?? NaN);
+    ratios[`ingest CPU/req ${mode.name} / off`] =
+      (median[`ingest CPU ms/req (${mode.name})`] ?? NaN) /
+      (median['ingest CPU ms/req (off)'] ?? NaN);
+    ratios[`GET CPU/req ${mode.name} / off`] =
+      (median[`GET CPU ms/req (${mode.name})`] ?? NaN) / (median['GET CPU ms/req (off)'] ?? NaN);
+    ratios[`GET p50 ${mode.name} / off`] =
+      (median[`GET p50 ms (${mode.name})`] ?? NaN) / (median['GET p50 ms (off)'] ?? NaN);
+    ratios[`GET p99 ${mode.name} / off`] =
+      (median[`GET p99 ms (${mode.name})`] ?? NaN) / (median['GET p99 ms (off)'] ?? NaN);
+  }
+  console.log('ratios to tracing off (medians):', ratios);
+  console.log(
+    `spans exported to the sink: ${sink.requests} requests, ${(sink.bytes / 1e6).toFixed(1)} MB`,
+  );
+  const target = {
+    'ingest throughput at 10% sampling >= 0.9 x off':
+      (ratios['ingest req/s on 10% / off'] ?? 0) >= 0.9,
+    'GET p99 at 10% sampling <= 1.1 x off': (ratios['GET p99 on 10% / off'] ?? Infinity) <= 1.1,
+  };
+  console.log('target (informational, not a pass/fail test):', target);
+  const report = {
+    benchmark: 'telemetry',
+    machine: machineDescription(),
+    at: new Date().toISOString(),
+    settings: { RUNS, SECONDS, CONNECTIONS, RATE, USERS },
+    runs,
+    median,
+    ratios,
+    exported: { requests: sink.requests, bytes: sink.bytes },
+    target,
+  };
+  const results = resolve(__dirname, '../results');
+  mkdirSync(results, { recursive: true });
+  writeFileSync(resolve(results, 'telemetry.json'), JSON.stringify(report, null, 2));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

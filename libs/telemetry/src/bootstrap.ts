@@ -1,0 +1,93 @@
+/**
+ * `@kairos/telemetry/bootstrap`: the first import of every main.ts. It starts the OpenTelemetry
+ * SDK before Nest, express, mongodb and the rest are required, so auto-instrumentation can patch
+ * them as they load. It imports nothing that would load those modules early.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { type AppName, ConfigValidationError, loadTelemetryConfig } from '@kairos/config';
+import {
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+  CompositePropagator,
+} from '@opentelemetry/core';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { kairosInstrumentations } from './tracing/instrumentations';
+import { samplerFor } from './tracing/sampler';
+import { spanExporterFor } from './tracing/span-exporter';
+import { markTracingEnabled } from './tracing/tracing-state';
+
+/** `service.instance.id` (still incubating in semantic-conventions, hence spelled out). */
+const ATTR_SERVICE_INSTANCE_ID = 'service.instance.id';
+
+let sdk: NodeSDK | null = null;
+
+/**
+ * Starts tracing for `app` as OTEL_* configure it; with no exporter it starts nothing and the
+ * tracing helpers only pass trace headers through. Exits naming the variable when one is invalid.
+ */
+export function startTelemetry(app: AppName): {
+  readonly serviceName: string;
+  readonly tracing: boolean;
+} {
+  let config;
+  try {
+    config = loadTelemetryConfig(app);
+  } catch (error) {
+    if (!(error instanceof ConfigValidationError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+  const exporter = spanExporterFor(config.export);
+  if (exporter === null) return { serviceName: config.serviceName, tracing: false };
+  sdk = new NodeSDK({
+    autoDetectResources: false,
+    resource: resourceFromAttributes({
+      ...config.resourceAttributes,
+      [ATTR_SERVICE_NAME]: config.serviceName,
+      [ATTR_SERVICE_VERSION]: packageVersion(),
+      [ATTR_SERVICE_INSTANCE_ID]: config.instanceId,
+      'kairos.app': app,
+    }),
+    sampler: samplerFor(config),
+    // Batched export off the hot path; spans of unsampled traces never reach the processor.
+    spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: 8_192 })],
+    textMapPropagator: new CompositePropagator({
+      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+    }),
+    instrumentations: kairosInstrumentations(),
+    metricReaders: [],
+    logRecordProcessors: [],
+  });
+  sdk.start();
+  markTracingEnabled(true);
+  return { serviceName: config.serviceName, tracing: true };
+}
+
+/** Flushes the spans still queued; called when the app shuts down. */
+export async function shutdownTelemetry(): Promise<void> {
+  const running = sdk;
+  sdk = null;
+  markTracingEnabled(false);
+  await running?.shutdown();
+}
+
+/** The version in the repository's package.json (the apps ship from one package). */
+function packageVersion(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: unknown;
+        version?: unknown;
+      };
+      if (manifest.name === 'kairos' && typeof manifest.version === 'string')
+        return manifest.version;
+    } catch {
+      // not here: keep walking up
+    }
+  }
+  return 'unknown';
+}
