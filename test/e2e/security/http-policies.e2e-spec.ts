@@ -4,7 +4,7 @@ import { ingestApp } from '../../../apps/ingest/src/ingest.app';
 import { type RunningApp } from '../../support/boot';
 import { describeWithInfra, uniqueTestPrefix } from '../../support/infra';
 import {
-  APP_DEFINITIONS,
+  SERVICE_APPS,
   SCOPE_KEYS,
   scopeKeysEnv,
   securityEnv,
@@ -55,7 +55,7 @@ function postChunked(url: string, key: string, chunks: number): Promise<number> 
 describeWithInfra('HTTP policies of every app', ['kafka', 'mongo'], () => {
   jest.setTimeout(180_000);
 
-  describe.each(APP_DEFINITIONS)('%s', (name, definition) => {
+  describe.each(SERVICE_APPS)('%s', (name, definition) => {
     let running: RunningApp;
     const { path, key } = PROTECTED[name];
     const url = () => `${running.baseUrl}${path}`;
