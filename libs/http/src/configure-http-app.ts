@@ -7,6 +7,7 @@ import { expressErrorHandler } from './errors/api-exception.filter';
 import { ErrorCode } from './errors/error-code';
 import { KairosError } from './errors/kairos.error';
 import { rejectReservedKeys } from './request/reserved-keys';
+import { accessLogMiddleware } from './request/access-log.middleware';
 import { traceMiddleware } from './request/trace.middleware';
 
 /** Largest accepted request body (a batch of 1,000 events fits comfortably). */
@@ -20,11 +21,13 @@ export function configureHttpApp(app: INestApplication, config: KairosConfig): v
   const server = app.getHttpAdapter().getInstance() as express.Express;
   server.disable('x-powered-by');
   app.use(traceMiddleware);
+  app.use(accessLogMiddleware);
   app.use(helmet());
   if (config.http.corsOrigins.length > 0) {
     const origins = config.http.corsOrigins;
     app.enableCors({
-      origin: origins.includes('*') ? true : [...origins],
+      // `*` itself rather than echoing each origin: cacheable, and honest about what is allowed.
+      origin: origins.includes('*') ? '*' : [...origins],
       allowedHeaders: ['Authorization', 'Content-Type', 'traceparent', 'tracestate', 'baggage'],
       exposedHeaders: ['x-trace-id', 'traceparent', 'Retry-After'],
       maxAge: 600,

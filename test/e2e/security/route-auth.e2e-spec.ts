@@ -1,13 +1,14 @@
 import { API_SCOPES, type ApiScope } from '@kairos/config';
-import { bootApp, type RunningApp } from '../../support/boot';
+import { type RunningApp } from '../../support/boot';
 import { describeWithInfra, uniqueTestPrefix } from '../../support/infra';
 import { concretePath, routeKey, servedRoutes } from './route-table';
 import {
-  APP_DEFINITIONS,
+  ALL_APPS,
   documentedEntry,
   documentedRoutes,
   SCOPE_KEYS,
   securityEnv,
+  bootSecurityApp,
 } from './security-apps';
 
 /**
@@ -20,11 +21,11 @@ describeWithInfra('API keys and scopes on every route', ['kafka', 'mongo'], () =
   jest.setTimeout(180_000);
   const prefix = uniqueTestPrefix('security-routes');
 
-  describe.each(APP_DEFINITIONS)('%s', (name, definition) => {
+  describe.each(ALL_APPS)('%s', (name, definition) => {
     let running: RunningApp;
 
     beforeAll(async () => {
-      running = await bootApp(definition, securityEnv(prefix));
+      running = await bootSecurityApp(definition, securityEnv(prefix, {}, name));
     });
 
     afterAll(async () => {

@@ -77,8 +77,11 @@ function toKairosError(exception: unknown, request: KairosRequest): KairosError 
   const bodyParserError = asBodyParserError(exception);
   if (bodyParserError !== null) return bodyParserError;
   if (exception instanceof HttpException) return fromHttpException(exception);
+  // The route template, not the path: a path can carry ids, or a key pasted in the wrong place.
+  const route = (request.route as { path?: unknown } | undefined)?.path;
   logger.error(
-    `unhandled error on ${request.method} ${request.path}`,
+    `unhandled error on ${request.method} ${typeof route === 'string' ? route : '(no route)'} ` +
+      `trace=${request.kairosTrace?.traceId ?? '-'}`,
     exception instanceof Error ? exception.stack : String(exception),
   );
   return new KairosError(ErrorCode.Internal, 'internal error');
