@@ -65,7 +65,12 @@ function isolation(
   if (mode === 'embedded') {
     const dataDir = mkdtempSync(join(tmpdir(), `kairos-${label}-`));
     return {
-      env: { KAIROS_DATA_DIR: dataDir, KAIROS_DEMO_CATALOG: 'none' },
+      // No snapshot (and so no trimming of the log) while a test reads records back.
+      env: {
+        KAIROS_DATA_DIR: dataDir,
+        KAIROS_DEMO_CATALOG: 'none',
+        KAIROS_SNAPSHOT_INTERVAL_MS: '3600000',
+      },
       cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
     };
   }

@@ -125,6 +125,27 @@ export class PartitionLog {
     // The next append opens a fresh segment after the compacted one.
   }
 
+  /**
+   * Drops records below `offset` (every reader is past them): from memory, and from disk the
+   * segments that hold nothing at or above it. The active segment is never deleted, so the
+   * end offset survives a restart; records of a partly dropped segment come back at the next
+   * open, below every position, which is harmless.
+   */
+  trimBefore(offset: number): number {
+    let drop = 0;
+    while (drop < this.records.length && this.records[drop]!.offset < offset) drop++;
+    if (drop === 0) return 0;
+    for (const record of this.records.slice(0, drop)) this.keys.delete(record.key);
+    this.records = this.records.slice(drop);
+    for (const record of this.records) this.keys.add(record.key);
+    const files = this.segmentFiles();
+    for (let i = 0; i + 1 < files.length; i++) {
+      const nextBase = Number(files[i + 1]!.slice(0, 20));
+      if (nextBase <= offset) rmSync(join(this.dir, files[i]!));
+    }
+    return drop;
+  }
+
   close(): void {
     this.sync();
     this.closeActive();
