@@ -74,7 +74,10 @@ async function run(index: number, modelRoot: string, vocabulary: readonly string
     const inProcess = await measure(
       { ingestUrl: embedded.baseUrl, recommenderUrl: embedded.baseUrl },
       vocabulary,
-    );
+    ).catch((error: unknown) => {
+      console.error(embedded.output.join('').slice(-3_000));
+      throw error;
+    });
     await embedded.stop();
     started.length = 0;
 

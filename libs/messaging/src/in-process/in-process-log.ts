@@ -87,7 +87,7 @@ export class InProcessLog {
     }
     this.recoveredTornBytes = torn;
     if (options.fsyncIntervalMs > 0) {
-      this.flushTimer = setInterval(() => this.flush(), options.fsyncIntervalMs);
+      this.flushTimer = setInterval(() => this.flushInBackground(), options.fsyncIntervalMs);
       this.flushTimer.unref();
     }
   }
@@ -214,6 +214,12 @@ export class InProcessLog {
   onAppend(listener: AppendListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  private flushInBackground(): void {
+    if (this.closed) return;
+    for (const logs of this.partitions.values()) for (const log of logs) log.syncInBackground();
+    this.offsets.save();
   }
 
   /** fsyncs every dirty segment and saves committed offsets. */

@@ -1,5 +1,6 @@
 import {
   closeSync,
+  fsync,
   fsyncSync,
   mkdirSync,
   openSync,
@@ -33,6 +34,8 @@ export class PartitionLog {
   private fd: number | null = null;
   private activeBytes = 0;
   private dirty = false;
+  /** A background fsync of the active segment in flight (see syncInBackground). */
+  private syncing = false;
   /** Bytes truncated from a torn tail at open; reported by the log. */
   readonly recoveredTornBytes: number;
 
@@ -89,6 +92,21 @@ export class PartitionLog {
     if (this.fd === null || !this.dirty) return;
     fsyncSync(this.fd);
     this.dirty = false;
+  }
+
+  /**
+   * The periodic fsync, on libuv's thread pool: a synchronous fsync of every dirty segment
+   * each second stalled the event loop (HTTP, consumers) for tens of milliseconds.
+   */
+  syncInBackground(): void {
+    if (this.fd === null || !this.dirty || this.syncing) return;
+    this.dirty = false;
+    this.syncing = true;
+    fsync(this.fd, (error) => {
+      this.syncing = false;
+      // Retried at the next tick (a segment closed meanwhile was fsynced by closeActive).
+      if (error) this.dirty = true;
+    });
   }
 
   /** Distinct keys; compaction is worth it when the log holds many more records than this. */
@@ -160,7 +178,7 @@ export class PartitionLog {
 
   private closeActive(): void {
     if (this.fd === null) return;
-    if (this.dirty) fsyncSync(this.fd);
+    if (this.dirty || this.syncing) fsyncSync(this.fd);
     closeSync(this.fd);
     this.fd = null;
     this.dirty = false;
