@@ -17,6 +17,7 @@ import { benchScope } from './support/bench-scope';
 import { FreshnessProbe } from './support/freshness-probe';
 import { kafkaRoundTrip } from './support/kafka-round-trip';
 import { summarizeLatencies } from './support/latency';
+import { sendPaced } from './support/paced-events';
 import { writeRandomModelVersion } from './support/random-model';
 import { SessionFeaturesTap } from './support/session-features-tap';
 
@@ -43,42 +44,6 @@ const PROBE = {
   minIntervalMs: Number(args['poll-interval-ms']),
 };
 
-async function postEvent(ingestUrl: string, userId: string, itemId: string): Promise<string> {
-  const response = await fetch(`${ingestUrl}/v1/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ userId, itemId, type: 'view', context: { page: 'bench' } }),
-  });
-  if (!response.ok) throw new Error(`POST /v1/events: HTTP ${response.status}`);
-  return ((await response.json()) as { eventId: string }).eventId;
-}
-
-/** Sends `count` events, user i % USERS, evenly spaced at `rate`; the probe tracks each one. */
-async function sendPaced(
-  ingest: AppProcess,
-  probe: FreshnessProbe,
-  count: number,
-  rate: number,
-  vocabulary: readonly string[],
-  offset: number,
-): Promise<void> {
-  const started = performance.now();
-  const posts: Array<Promise<void>> = [];
-  for (let i = 0; i < count; i++) {
-    const wait = started + (i * 1_000) / rate - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const userId = `fresh-user-${i % USERS}`;
-    const itemId = vocabulary[((offset + i) * 7_919) % vocabulary.length] ?? 'item-0';
-    const postedAt = Date.now();
-    posts.push(
-      postEvent(ingest.baseUrl, userId, itemId).then((eventId) =>
-        probe.tracker.sent(userId, eventId, postedAt),
-      ),
-    );
-  }
-  await Promise.all(posts);
-}
-
 async function run(index: number, modelRoot: string, vocabulary: readonly string[]) {
   const scope = benchScope('recommender-fresh', index);
   const reference = await kafkaRoundTrip({
@@ -102,7 +67,15 @@ async function run(index: number, modelRoot: string, vocabulary: readonly string
     // Warm-up: one event per user through the whole pipeline (group joins, JIT, model active).
     const warmUp = new FreshnessProbe(recommender.baseUrl, { ...PROBE, deadlineMs: 180_000 });
     const warming = warmUp.run();
-    await sendPaced(ingest, warmUp, USERS, RATE, vocabulary, 0);
+    await sendPaced({
+      ingestUrl: ingest.baseUrl,
+      probe: warmUp,
+      count: USERS,
+      rate: RATE,
+      users: USERS,
+      vocabulary,
+      offset: 0,
+    });
     warmUp.stop();
     await warming;
     if (warmUp.tracker.pending > 0) throw new Error(`warm-up: ${warmUp.tracker.pending} pending`);
@@ -110,7 +83,15 @@ async function run(index: number, modelRoot: string, vocabulary: readonly string
     process.stdout.write(`run ${index}/${RUNS}: ${EVENTS} events at ${RATE}/s...`);
     const probe = new FreshnessProbe(recommender.baseUrl, { ...PROBE, deadlineMs: 300_000 });
     const probing = probe.run();
-    await sendPaced(ingest, probe, EVENTS, RATE, vocabulary, USERS);
+    await sendPaced({
+      ingestUrl: ingest.baseUrl,
+      probe,
+      count: EVENTS,
+      rate: RATE,
+      users: USERS,
+      vocabulary,
+      offset: USERS,
+    });
     probe.stop();
     await probing;
     console.log(` ${probe.tracker.pending} never reflected`);

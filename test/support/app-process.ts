@@ -42,20 +42,17 @@ export async function startAppProcess(
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const baseUrl = `http://127.0.0.1:${port}`;
   // A process that exits while starting (bad config, locked data directory) fails at once.
-  const exitedEarly = exited.then(() => {
+  const outcome = await eventually(
+    async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return 'exited' as const;
+      const response = await fetch(`${baseUrl}/health/ready`).catch(() => null);
+      return response?.ok ? ('ready' as const) : undefined;
+    },
+    { timeoutMs: 60_000, what: `${app} on port ${port} to be ready` },
+  );
+  if (outcome === 'exited') {
     throw new Error(`${app} exited with ${child.exitCode}:\n${output.join('')}`);
-  });
-  exitedEarly.catch(() => undefined);
-  await Promise.race([
-    exitedEarly,
-    eventually(
-      async () => {
-        const response = await fetch(`${baseUrl}/health/ready`).catch(() => null);
-        return response?.ok ? true : undefined;
-      },
-      { timeoutMs: 60_000, what: `${app} on port ${port} to be ready` },
-    ),
-  ]);
+  }
   return {
     child,
     baseUrl,

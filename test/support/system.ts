@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AppName, loadConfig, type ServiceName } from '@kairos/config';
 import { type TopicName } from '@kairos/contracts';
-import { InProcessLog, physicalTopic } from '@kairos/messaging';
+import { createKafka, InProcessLog, physicalTopic } from '@kairos/messaging';
 import { createKairosApp, startKairosApp, type AppDefinition } from '@kairos/platform';
 import { embeddedApp } from '../../apps/embedded/src/embedded.app';
 import { featureApp } from '../../apps/feature/src/feature.app';
@@ -54,7 +54,15 @@ export interface System {
     topic: TopicName,
     done: (records: readonly TopicRecord[]) => boolean,
   ): Promise<TopicRecord[]>;
+  /** Writes records straight to the log, bypassing ingest (poison pills from another producer). */
+  writeRaw(topic: TopicName, records: readonly RawRecord[]): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface RawRecord {
+  readonly key: string;
+  readonly value: string | null;
+  readonly headers?: Record<string, string>;
 }
 
 /** Per-test isolation: a topic prefix and database (distributed) or a data directory (embedded). */
@@ -65,7 +73,12 @@ function isolation(
   if (mode === 'embedded') {
     const dataDir = mkdtempSync(join(tmpdir(), `kairos-${label}-`));
     return {
-      env: { KAIROS_DATA_DIR: dataDir, KAIROS_DEMO_CATALOG: 'none' },
+      // No snapshot (and so no trimming of the log) while a test reads records back.
+      env: {
+        KAIROS_DATA_DIR: dataDir,
+        KAIROS_DEMO_CATALOG: 'none',
+        KAIROS_SNAPSHOT_INTERVAL_MS: '3600000',
+      },
       cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
     };
   }
@@ -108,6 +121,17 @@ export async function bootSystem(
       url: () => url,
       metricsApp: () => 'embedded',
       readTopic: (topic, done) => readInProcessTopic(log, topic, done),
+      writeRaw: (topic, records) => {
+        log.append(
+          topic,
+          records.map((record) => ({
+            key: record.key,
+            value: record.value === null ? null : Buffer.from(record.value),
+            headers: record.headers ?? {},
+          })),
+        );
+        return Promise.resolve();
+      },
       close: async () => {
         await app.close();
         isolated.cleanup();
@@ -128,6 +152,19 @@ export async function bootSystem(
     metricsApp: (service) => service,
     readTopic: (topic, done) =>
       readTopic(any.config.kafka, physicalTopic(any.config.kafka.topicPrefix, topic), done),
+    writeRaw: async (topic, records) => {
+      // A plain kafkajs producer with its default partitioner: not our publisher.
+      const producer = createKafka(any.config.kafka, 'test-raw-writer').producer();
+      await producer.connect();
+      try {
+        await producer.send({
+          topic: physicalTopic(any.config.kafka.topicPrefix, topic),
+          messages: records.map((record) => ({ ...record })),
+        });
+      } finally {
+        await producer.disconnect();
+      }
+    },
     close: async () => {
       for (const { app } of running.values()) await app.close();
     },
@@ -159,7 +196,7 @@ async function readInProcessTopic(
 }
 
 /** The system as separate processes from dist/ (as deployed): three apps, or one embedded. */
-export interface SystemProcesses extends Omit<System, 'readTopic'> {
+export interface SystemProcesses extends Omit<System, 'readTopic' | 'writeRaw'> {
   readonly processes: readonly AppProcess[];
   /** Environment the processes run with (an embedded restart reuses the data directory). */
   readonly env: Record<string, string>;

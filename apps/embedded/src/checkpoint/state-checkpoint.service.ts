@@ -13,7 +13,8 @@ interface Checkpoint {
  * KAIROS_SNAPSHOT_INTERVAL_MS and at shutdown. At start the stores restore the snapshot and the
  * groups resume from the offsets in it, so every record appended after it (the log itself is
  * durable at append) is replayed; processing is idempotent (dedupe by eventId and offset), so a
- * record whose effect was already in the snapshot is not counted twice.
+ * record whose effect was already in the snapshot is not counted twice. After each snapshot the
+ * log drops what it covers, so memory and disk hold only what is not yet in a snapshot.
  */
 @Injectable()
 export class StateCheckpointService implements OnModuleInit, OnApplicationShutdown {
@@ -48,6 +49,8 @@ export class StateCheckpointService implements OnModuleInit, OnApplicationShutdo
     try {
       const offsets = this.log.committedSnapshot();
       this.snapshots.write(this.snapshots.capture({ offsets } satisfies Checkpoint, this.clock()));
+      // Only now, with the snapshot on disk, is what it covers never needed again.
+      if (this.log.isOpen) this.log.trimConsumed(offsets);
     } catch (error) {
       // The previous snapshot stays valid; the log keeps everything since, so nothing is lost.
       this.logger.error(`state snapshot failed: ${String(error)}`);

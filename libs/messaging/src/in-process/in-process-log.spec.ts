@@ -250,6 +250,34 @@ describe('InProcessLog durability', () => {
     expect(log.read(Topic.Events, partition, 0, 10)).toHaveLength(3);
   });
 
+  it('frees records every group is past (memory and whole segments) and keeps the end offset', () => {
+    log.close();
+    const single = join(dir, 'one-partition');
+    const openSingle = () =>
+      InProcessLog.open({ dir: single, partitions: 1, fsyncIntervalMs: 1_000, segmentBytes: 300 });
+    log = openSingle();
+    for (let n = 0; n < 30; n++) append(Topic.Events, `user-${n}`, { n });
+    for (let n = 0; n < 5; n++) append(Topic.Items, `item-${n}`, { n });
+    const segments = () => readdirSync(join(single, 'log', Topic.Events, '0')).length;
+    const before = segments();
+    log.commit('feature', Topic.Events, 0, 20);
+    expect(log.trimConsumed({ ...log.committedSnapshot(), audit: { events: { '0': 25 } } })).toBe(
+      20,
+    );
+    expect(log.read(Topic.Events, 0, 0, 100).map((r) => r.offset)[0]).toBe(20);
+    expect(log.endOffset(Topic.Events, 0)).toBe(30);
+    expect(segments()).toBeLessThan(before);
+    // Compacted topics are read from the start by every replica: never trimmed.
+    expect(log.read(Topic.Items, 0, 0, 100)).toHaveLength(5);
+    log.close();
+    log = openSingle();
+    expect(log.endOffset(Topic.Events, 0)).toBe(30);
+    const offsets = log.read(Topic.Events, 0, 0, 100).map((r) => r.offset);
+    expect(offsets).toEqual(expect.arrayContaining([20, 25, 29]));
+    expect(Math.min(...offsets)).toBeLessThanOrEqual(20);
+    expect(append(Topic.Events, 'user-1', { n: 30 })[0]?.offset).toBe(30);
+  });
+
   it('refuses a data directory locked by a live process and takes over a stale lock', () => {
     expect(() => open()).toThrow(DataDirectoryLockedError);
     log.close();

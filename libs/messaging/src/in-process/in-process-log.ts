@@ -87,7 +87,7 @@ export class InProcessLog {
     }
     this.recoveredTornBytes = torn;
     if (options.fsyncIntervalMs > 0) {
-      this.flushTimer = setInterval(() => this.flush(), options.fsyncIntervalMs);
+      this.flushTimer = setInterval(() => this.flushInBackground(), options.fsyncIntervalMs);
       this.flushTimer.unref();
     }
   }
@@ -189,9 +189,37 @@ export class InProcessLog {
     this.offsets.save();
   }
 
+  /**
+   * Frees what every consumer group is past: on each non-compacted topic that groups committed
+   * on, the records below the lowest committed offset per partition (per `offsets`, e.g. the
+   * offsets a state snapshot covers, so a restart never needs them again). Compacted topics are
+   * read from the start by broadcast readers and are kept; so are topics no group consumes.
+   */
+  trimConsumed(offsets: OffsetsSnapshot): number {
+    let dropped = 0;
+    for (const [topic, logs] of this.partitions) {
+      if (this.compacted.has(topic)) continue;
+      const groups = Object.values(offsets).filter((byTopic) => byTopic[topic] !== undefined);
+      if (groups.length === 0) continue;
+      logs.forEach((log, partition) => {
+        const lowest = Math.min(
+          ...groups.map((byTopic) => byTopic[topic]?.[String(partition)] ?? 0),
+        );
+        dropped += log.trimBefore(lowest);
+      });
+    }
+    return dropped;
+  }
+
   onAppend(listener: AppendListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  private flushInBackground(): void {
+    if (this.closed) return;
+    for (const logs of this.partitions.values()) for (const log of logs) log.syncInBackground();
+    this.offsets.save();
   }
 
   /** fsyncs every dirty segment and saves committed offsets. */

@@ -1,5 +1,6 @@
 import {
   closeSync,
+  fsync,
   fsyncSync,
   mkdirSync,
   openSync,
@@ -33,6 +34,8 @@ export class PartitionLog {
   private fd: number | null = null;
   private activeBytes = 0;
   private dirty = false;
+  /** A background fsync of the active segment in flight (see syncInBackground). */
+  private syncing = false;
   /** Bytes truncated from a torn tail at open; reported by the log. */
   readonly recoveredTornBytes: number;
 
@@ -91,6 +94,21 @@ export class PartitionLog {
     this.dirty = false;
   }
 
+  /**
+   * The periodic fsync, on libuv's thread pool: a synchronous fsync of every dirty segment
+   * each second stalled the event loop (HTTP, consumers) for tens of milliseconds.
+   */
+  syncInBackground(): void {
+    if (this.fd === null || !this.dirty || this.syncing) return;
+    this.dirty = false;
+    this.syncing = true;
+    fsync(this.fd, (error) => {
+      this.syncing = false;
+      // Retried at the next tick (a segment closed meanwhile was fsynced by closeActive).
+      if (error) this.dirty = true;
+    });
+  }
+
   /** Distinct keys; compaction is worth it when the log holds many more records than this. */
   get distinctKeys(): number {
     return this.keys.size;
@@ -125,6 +143,27 @@ export class PartitionLog {
     // The next append opens a fresh segment after the compacted one.
   }
 
+  /**
+   * Drops records below `offset` (every reader is past them): from memory, and from disk the
+   * segments that hold nothing at or above it. The active segment is never deleted, so the
+   * end offset survives a restart; records of a partly dropped segment come back at the next
+   * open, below every position, which is harmless.
+   */
+  trimBefore(offset: number): number {
+    let drop = 0;
+    while (drop < this.records.length && this.records[drop]!.offset < offset) drop++;
+    if (drop === 0) return 0;
+    for (const record of this.records.slice(0, drop)) this.keys.delete(record.key);
+    this.records = this.records.slice(drop);
+    for (const record of this.records) this.keys.add(record.key);
+    const files = this.segmentFiles();
+    for (let i = 0; i + 1 < files.length; i++) {
+      const nextBase = Number(files[i + 1]!.slice(0, 20));
+      if (nextBase <= offset) rmSync(join(this.dir, files[i]!));
+    }
+    return drop;
+  }
+
   close(): void {
     this.sync();
     this.closeActive();
@@ -139,7 +178,7 @@ export class PartitionLog {
 
   private closeActive(): void {
     if (this.fd === null) return;
-    if (this.dirty) fsyncSync(this.fd);
+    if (this.dirty || this.syncing) fsyncSync(this.fd);
     closeSync(this.fd);
     this.fd = null;
     this.dirty = false;

@@ -1,0 +1,102 @@
+import { Topic } from '@kairos/contracts';
+import { DeadLetterHeader } from '@kairos/messaging';
+import { eventually } from '../support/infra';
+import { bootSystem, describeEachMode, type RawRecord, type System } from '../support/system';
+
+/**
+ * Records no client could have sent through ingest, written straight to `events`: each ends in
+ * `events.dlq` with the same error headers in both modes, and the valid events around them are
+ * still processed (the partition never blocks).
+ */
+describeEachMode('poison records on events go to events.dlq and the stream continues', (mode) => {
+  let system: System;
+
+  beforeAll(async () => {
+    system = await bootSystem(mode, ['ingest', 'feature'], 'dlq', { KAIROS_AUTH: 'off' });
+  });
+
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  const post = async (userId: string, itemId: string): Promise<string> => {
+    const response = await fetch(`${system.url('ingest')}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId, itemId, type: 'click' }),
+    });
+    expect(response.status).toBe(202);
+    return ((await response.json()) as { eventId: string }).eventId;
+  };
+
+  it('diverts every poison record with its reason and processes the valid events', async () => {
+    const valid = {
+      eventId: 'poison-template',
+      userId: 'p4',
+      itemId: 'sku-1',
+      type: 'teleport',
+      timestamp: Date.now(),
+      receivedAt: Date.now(),
+    };
+    const poison: RawRecord[] = [
+      { key: 'p1', value: '{not json', headers: { traceparent: 'keep-me' } },
+      { key: 'p2', value: JSON.stringify({ eventId: 'x', userId: 'p2' }) },
+      { key: 'p3', value: null },
+      { key: 'p4', value: JSON.stringify(valid) },
+      { key: 'someone-else', value: JSON.stringify({ ...valid, userId: 'p5', type: 'click' }) },
+      {
+        key: 'p6',
+        value: JSON.stringify({ ...valid, userId: 'p6', type: 'click' }),
+        headers: { 'kairos-schema-version': '99' },
+      },
+    ];
+    for (const record of poison) {
+      await post(record.key, 'before');
+    }
+    await system.writeRaw(Topic.Events, poison);
+    const last = new Map<string, string>();
+    for (const record of poison) last.set(record.key, await post(record.key, 'after'));
+
+    const dead = await system.readTopic(
+      Topic.EventsDlq,
+      (records) => records.length >= poison.length,
+    );
+    const codes = Object.fromEntries(
+      dead.map((record) => [record.key, record.headers[DeadLetterHeader.ErrorCode]]),
+    );
+    expect(codes).toEqual({
+      p1: 'malformed_json',
+      p2: 'schema_violation',
+      p3: 'missing_value',
+      p4: 'schema_violation',
+      'someone-else': 'schema_violation',
+      p6: 'unsupported_schema_version',
+    });
+    for (const record of dead) {
+      expect(record.headers[DeadLetterHeader.SourceTopic]).toMatch(/(^|\.)events$/);
+      expect(Number(record.headers[DeadLetterHeader.SourceOffset])).toBeGreaterThanOrEqual(0);
+      expect(record.headers[DeadLetterHeader.SourcePartition]).toMatch(/^\d+$/);
+      expect(record.headers[DeadLetterHeader.ErrorMessage]?.length).toBeGreaterThan(0);
+    }
+    const original = dead.find((record) => record.key === 'p1');
+    expect(original?.value).toBe('{not json');
+    expect(original?.headers.traceparent).toBe('keep-me');
+
+    // The partitions moved on: every valid event, before and after the poison, is counted once.
+    for (const [userId, eventId] of last) {
+      const session = await eventually(
+        async () => {
+          const response = await fetch(`${system.url('feature')}/v1/users/${userId}/session`);
+          if (response.status !== 200) return undefined;
+          const body = (await response.json()) as {
+            lastEventId: string;
+            profile: { totalEvents: number };
+          };
+          return body.lastEventId === eventId ? body : undefined;
+        },
+        { what: `${userId}'s valid events` },
+      );
+      expect(session.profile.totalEvents).toBe(2);
+    }
+  });
+});
