@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type AppProcess, startAppProcess } from '../support/app-process';
-import { describeWithInfra, eventually, requireEnv, uniqueTestPrefix } from '../support/infra';
+import {
+  describeWithInfra,
+  eventually,
+  requireEnv,
+  scopedMongoUri,
+  uniqueTestPrefix,
+} from '../support/infra';
 import { metricValue } from '../support/metrics';
 
 const KEYS = { writer: 'rec-writer-key-0123456789', reader: 'rec-reader-key-0123456789' };
@@ -37,11 +43,9 @@ describeWithInfra('recommendations end to end', ['kafka', 'mongo'], () => {
   const outdoor = catalog.filter((item) => item.categories.includes('Outdoor'));
 
   beforeAll(async () => {
-    const mongo = new URL(requireEnv('MONGODB_URI'));
-    mongo.pathname = `/${prefix.replace(/[^A-Za-z0-9]/g, '_')}`;
     const env = {
       KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
-      MONGODB_URI: mongo.toString(),
+      MONGODB_URI: scopedMongoUri(prefix),
       KAFKA_TOPIC_PREFIX: prefix,
       KAIROS_API_KEYS: `writer|${KEYS.writer}|events:write,items:write;reader|${KEYS.reader}|recommendations:read`,
       MODEL_DIR: resolve(__dirname, '../../models'),

@@ -1,6 +1,12 @@
 import { resolve } from 'node:path';
 import { type AppProcess, startAppProcess } from '../support/app-process';
-import { describeWithInfra, eventually, requireEnv, uniqueTestPrefix } from '../support/infra';
+import {
+  describeWithInfra,
+  eventually,
+  requireEnv,
+  scopedMongoUri,
+  uniqueTestPrefix,
+} from '../support/infra';
 import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 
 /** The spans from the POST to the recommendation write, each the parent of the next. */
@@ -27,11 +33,9 @@ describeWithInfra('tracing end to end', ['kafka', 'mongo'], () => {
 
   beforeAll(async () => {
     const endpoint = await receiver.start(3710);
-    const mongo = new URL(requireEnv('MONGODB_URI'));
-    mongo.pathname = `/${prefix.replace(/[^A-Za-z0-9]/g, '_')}`;
     const env = {
       KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
-      MONGODB_URI: mongo.toString(),
+      MONGODB_URI: scopedMongoUri(prefix),
       KAFKA_TOPIC_PREFIX: prefix,
       KAIROS_AUTH: 'off',
       MODEL_DIR: resolve(__dirname, '../../models'),

@@ -100,3 +100,10 @@ export function infraIsManagedLocally(): boolean {
   const dir = process.env.KAIROS_INFRA_DIR ?? resolve(__dirname, '../../.infra');
   return existsSync(join(dir, 'pids', 'kafka.pid'));
 }
+
+/** MONGODB_URI with a database of the test's own, named after its unique prefix. */
+export function scopedMongoUri(prefix: string): string {
+  const mongo = new URL(requireEnv('MONGODB_URI'));
+  mongo.pathname = `/${prefix.replace(/[^A-Za-z0-9]/g, '_')}`;
+  return mongo.toString();
+}
