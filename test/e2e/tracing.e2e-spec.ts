@@ -151,6 +151,27 @@ describeWithInfra('tracing end to end', ['kafka', 'mongo'], () => {
       );
     }
   });
+
+  it('answers an error with the trace id of the recorded server span', async () => {
+    const response = await fetch(`${ingest.baseUrl}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'trace-user' }),
+    });
+    expect(response.status).toBe(400);
+    const traceId = response.headers.get('x-trace-id') ?? '';
+    const body = (await response.json()) as { error: { traceId?: string } };
+    expect(body.error.traceId).toBe(traceId);
+    const root = await eventually(
+      () => receiver.trace(traceId).find((span) => span.parentSpanId === ''),
+      { timeoutMs: 30_000, intervalMs: 250, what: `the server span of ${traceId}` },
+    );
+    expect(root).toMatchObject({ service: 'kairos-ingest', name: 'POST /v1/events' });
+    // (old or stable HTTP semantic conventions, whichever the instrumentation emits)
+    expect(
+      root.attributes['http.status_code'] ?? root.attributes['http.response.status_code'],
+    ).toBe(400);
+  });
 });
 
 function ancestorsOf(span: ReceivedSpan, byId: ReadonlyMap<string, ReceivedSpan>): ReceivedSpan[] {
