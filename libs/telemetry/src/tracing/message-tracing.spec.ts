@@ -51,7 +51,7 @@ describe('message tracing helpers', () => {
     const records: Array<TracedMessage & { headers: Record<string, string> }> = [];
     for (const user of ['a', 'b']) {
       await withSpan(`request ${user}`, () =>
-        tracePublish('events', [{ headers: { 'kairos-event-id': user } }], async (traced) => {
+        tracePublish('events', [{ headers: { 'kairos-event-id': user } }], (traced) => {
           records.push(
             ...traced.map((message, i) => ({
               ...message,
@@ -59,6 +59,7 @@ describe('message tracing helpers', () => {
               offset: String(i),
             })),
           );
+          return Promise.resolve();
         }),
       );
     }
@@ -99,8 +100,9 @@ describe('message tracing helpers', () => {
   it('continues a consumed record on a derived one through its processing span', async () => {
     const records = await producedRecords();
     let derived: Record<string, string> = {};
-    await traceBatch('events', records, async () => {
+    await traceBatch('events', records, () => {
       derived = traceHeadersFrom(records[1] ?? {});
+      return Promise.resolve();
     });
     const processB = named('process events')[1];
     expect(derived.traceparent).toBe(`00-${processB?.spanContext().traceId}-${idOf(processB)}-01`);
@@ -126,8 +128,9 @@ describe('message tracing helpers', () => {
       await tracePublish(
         'session-features',
         [{ headers: traceHeadersFrom(records[0] ?? {}) }],
-        async (traced) => {
+        (traced) => {
           sent.push(traced);
+          return Promise.resolve();
         },
       );
     });
