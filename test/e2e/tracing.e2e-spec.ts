@@ -7,6 +7,7 @@ import {
   scopedMongoUri,
   uniqueTestPrefix,
 } from '../support/infra';
+import { dashboardQueries, exposedSeries } from '../support/grafana-dashboard';
 import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 
 /** The spans from the POST to the recommendation write, each the parent of the next. */
@@ -171,6 +172,15 @@ describeWithInfra('tracing end to end', ['kafka', 'mongo'], () => {
     expect(
       root.attributes['http.status_code'] ?? root.attributes['http.response.status_code'],
     ).toBe(400);
+  });
+
+  it('exports every series the Grafana dashboard queries', async () => {
+    const exposed = new Set<string>();
+    for (const app of apps) {
+      const response = await fetch(`${app.baseUrl}/metrics`);
+      for (const name of exposedSeries(await response.text())) exposed.add(name);
+    }
+    expect(dashboardQueries().filter(({ metric }) => !exposed.has(metric))).toEqual([]);
   });
 });
 
