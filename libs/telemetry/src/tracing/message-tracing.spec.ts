@@ -5,6 +5,7 @@ import {
   AlwaysOnSampler,
   BasicTracerProvider,
   InMemorySpanExporter,
+  ParentBasedSampler,
   type ReadableSpan,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
@@ -21,7 +22,8 @@ import { markTracingEnabled } from './tracing-state';
 describe('message tracing helpers', () => {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
-    sampler: new AlwaysOnSampler(),
+    // As deployed: a record's sampling decision follows its producer's.
+    sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
     spanProcessors: [new SimpleSpanProcessor(exporter)],
   });
   const named = (name: string): ReadableSpan[] =>
@@ -95,6 +97,18 @@ describe('message tracing helpers', () => {
     expect(batch?.links.map((link) => link.context.spanId)).toEqual(processes.map(idOf));
     expect(links.map((link) => link.context.spanId)).toEqual(processes.map(idOf));
     expect(named('session.update')[0]?.parentSpanContext?.spanId).toBe(idOf(batch));
+  });
+
+  it('runs the batch in the trace of its first sampled record', async () => {
+    const unsampled = { headers: { traceparent: `00-${'a'.repeat(32)}-${'1'.repeat(16)}-00` } };
+    const sampled = { headers: { traceparent: `00-${'b'.repeat(32)}-${'2'.repeat(16)}-01` } };
+    await traceBatch('events', [unsampled, sampled], () => Promise.resolve());
+    const [batch] = named('consume events');
+    expect(named('process events').map((span) => span.spanContext().traceId)).toEqual([
+      'b'.repeat(32),
+    ]);
+    expect(batch?.spanContext().traceId).toBe('b'.repeat(32));
+    expect(batch?.links).toHaveLength(2);
   });
 
   it('continues a consumed record on a derived one through its processing span', async () => {
