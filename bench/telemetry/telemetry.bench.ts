@@ -1,7 +1,8 @@
 /**
  * bench/telemetry: what tracing costs. Ingest throughput (POST /v1/events, closed loop) and GET
  * /v1/recommendations latency (open loop at a fixed rate) with tracing off, on at 100% and on at
- * 10% sampling (parentbased_traceidratio), all in one run: each mode has its own ingest and
+ * 10% sampling (parentbased_traceidratio), and instrumented with nothing sampled (0%, the fixed
+ * cost of context propagation), all in one run: each mode has its own ingest and
  * recommender processes, and every repetition measures the modes back to back so machine noise
  * hits them alike. Traced apps export OTLP/HTTP protobuf to a sink in this process. Prints medians
  * and the ratio to "off"; never passes or fails.
@@ -42,7 +43,7 @@ const USERS = Number(args.users);
 const BASE_PORT = Number(args['base-port']);
 
 interface Mode {
-  readonly name: 'off' | 'on 100%' | 'on 10%';
+  readonly name: 'off' | 'on 100%' | 'on 10%' | 'on 0%';
   readonly env: (endpoint: string) => Record<string, string>;
 }
 
@@ -61,6 +62,14 @@ const MODES: readonly Mode[] = [
       OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
       OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
       OTEL_TRACES_SAMPLER_ARG: '0.1',
+    }),
+  },
+  // Instrumented and propagating, but recording nothing: the fixed cost every request pays.
+  {
+    name: 'on 0%',
+    env: (endpoint) => ({
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_TRACES_SAMPLER: 'parentbased_always_off',
     }),
   },
 ];

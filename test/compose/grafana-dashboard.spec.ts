@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { loadConfig } from '@kairos/config';
 import { ConsumerLagMonitor, TopicAdminService } from '@kairos/messaging';
 import { httpMetricsMiddleware } from '@kairos/telemetry';
@@ -8,49 +6,7 @@ import { FeatureMetrics } from '../../apps/feature/src/feature.metrics';
 import { IngestMetrics } from '../../apps/ingest/src/ingest.metrics';
 import { ModelMetrics } from '../../apps/recommender/src/models/model.metrics';
 import { RecommenderMetrics } from '../../apps/recommender/src/recommender.metrics';
-
-const DASHBOARD = resolve(__dirname, '../../deploy/grafana/dashboards/kairos.json');
-
-/** PromQL words that look like metric names but are functions, operators or modifiers. */
-const PROMQL_WORDS = new Set([
-  'sum',
-  'max',
-  'min',
-  'avg',
-  'count',
-  'rate',
-  'irate',
-  'increase',
-  'histogram_quantile',
-  'by',
-  'without',
-  'on',
-  'ignoring',
-  'group_left',
-  'group_right',
-  'and',
-  'or',
-  'unless',
-  'offset',
-  'le',
-  'topk',
-  'bottomk',
-  'delta',
-  'deriv',
-  'abs',
-  'clamp_min',
-  'clamp_max',
-  'time',
-]);
-
-/** Metric names an expression selects: identifiers outside label matchers, braces and ranges. */
-function metricNamesIn(expr: string): string[] {
-  const withoutLabels = expr.replace(/\{[^}]*\}/g, ' ').replace(/\[[^\]]*\]/g, ' ');
-  const withoutGrouping = withoutLabels.replace(/\b(by|without|on|ignoring)\s*\([^)]*\)/g, ' ');
-  return [...withoutGrouping.matchAll(/[A-Za-z_:][A-Za-z0-9_:]*/g)]
-    .map((match) => match[0])
-    .filter((word) => !PROMQL_WORDS.has(word) && !/^\d/.test(word));
-}
+import { dashboardQueries, metricNamesIn } from '../support/grafana-dashboard';
 
 /** Every series name the three apps register, from their own metric classes. */
 function exportedSeries(): Set<string> {
@@ -80,14 +36,7 @@ function exportedSeries(): Set<string> {
 }
 
 describe('Grafana dashboard', () => {
-  const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as {
-    panels: Array<{ title: string; targets?: Array<{ expr: string }> }>;
-  };
-  const queried = dashboard.panels.flatMap((panel) =>
-    (panel.targets ?? []).flatMap((target) =>
-      metricNamesIn(target.expr).map((metric) => ({ panel: panel.title, metric })),
-    ),
-  );
+  const queried = dashboardQueries();
 
   it('reads metric names out of PromQL', () => {
     expect(

@@ -1,6 +1,13 @@
 import { resolve } from 'node:path';
 import { type AppProcess, startAppProcess } from '../support/app-process';
-import { describeWithInfra, eventually, requireEnv, uniqueTestPrefix } from '../support/infra';
+import {
+  describeWithInfra,
+  eventually,
+  requireEnv,
+  scopedMongoUri,
+  uniqueTestPrefix,
+} from '../support/infra';
+import { dashboardQueries, exposedSeries } from '../support/grafana-dashboard';
 import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 
 /** The spans from the POST to the recommendation write, each the parent of the next. */
@@ -27,11 +34,9 @@ describeWithInfra('tracing end to end', ['kafka', 'mongo'], () => {
 
   beforeAll(async () => {
     const endpoint = await receiver.start(3710);
-    const mongo = new URL(requireEnv('MONGODB_URI'));
-    mongo.pathname = `/${prefix.replace(/[^A-Za-z0-9]/g, '_')}`;
     const env = {
       KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
-      MONGODB_URI: mongo.toString(),
+      MONGODB_URI: scopedMongoUri(prefix),
       KAFKA_TOPIC_PREFIX: prefix,
       KAIROS_AUTH: 'off',
       MODEL_DIR: resolve(__dirname, '../../models'),
@@ -146,6 +151,36 @@ describeWithInfra('tracing end to end', ['kafka', 'mongo'], () => {
         true,
       );
     }
+  });
+
+  it('answers an error with the trace id of the recorded server span', async () => {
+    const response = await fetch(`${ingest.baseUrl}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'trace-user' }),
+    });
+    expect(response.status).toBe(400);
+    const traceId = response.headers.get('x-trace-id') ?? '';
+    const body = (await response.json()) as { error: { traceId?: string } };
+    expect(body.error.traceId).toBe(traceId);
+    const root = await eventually(
+      () => receiver.trace(traceId).find((span) => span.parentSpanId === ''),
+      { timeoutMs: 30_000, intervalMs: 250, what: `the server span of ${traceId}` },
+    );
+    expect(root).toMatchObject({ service: 'kairos-ingest', name: 'POST /v1/events' });
+    // (old or stable HTTP semantic conventions, whichever the instrumentation emits)
+    expect(
+      root.attributes['http.status_code'] ?? root.attributes['http.response.status_code'],
+    ).toBe(400);
+  });
+
+  it('exports every series the Grafana dashboard queries', async () => {
+    const exposed = new Set<string>();
+    for (const app of apps) {
+      const response = await fetch(`${app.baseUrl}/metrics`);
+      for (const name of exposedSeries(await response.text())) exposed.add(name);
+    }
+    expect(dashboardQueries().filter(({ metric }) => !exposed.has(metric))).toEqual([]);
   });
 });
 

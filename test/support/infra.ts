@@ -128,3 +128,10 @@ function infraDir(): string {
 export function infraIsManagedLocally(): boolean {
   return existsSync(join(infraDir(), 'pids', 'kafka.pid'));
 }
+
+/** MONGODB_URI with a database of the test's own, named after its unique prefix. */
+export function scopedMongoUri(prefix: string): string {
+  const mongo = new URL(requireEnv('MONGODB_URI'));
+  mongo.pathname = `/${prefix.replace(/[^A-Za-z0-9]/g, '_')}`;
+  return mongo.toString();
+}

@@ -31,11 +31,13 @@ const processingContexts = new WeakMap<object, Context>();
  * Producer side: each distinct parent (the active context, or the trace a message already
  * names in its `traceparent`) gets one `publish <topic>` span, whose context is injected into
  * the messages' headers. Resolves with `send`'s result, and records its failure on the spans.
+ * `attributes` are added to the spans (a transport other than Kafka sets `messaging.system`).
  */
 export async function tracePublish<M extends TracedMessage, T>(
   topic: string,
   messages: readonly M[],
   send: (traced: M[]) => Promise<T>,
+  attributes: Attributes = {},
 ): Promise<T> {
   if (!tracingEnabled()) return send([...messages]);
   const active = context.active();
@@ -48,7 +50,10 @@ export async function tracePublish<M extends TracedMessage, T>(
         named === undefined ? active : propagation.extract(active, message.headers ?? {});
       const span = tracer().startSpan(
         `publish ${topic}`,
-        { kind: SpanKind.PRODUCER, attributes: messagingAttributes(topic, 'publish') },
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: { ...messagingAttributes(topic, 'publish'), ...attributes },
+        },
         parent,
       );
       const headers: Record<string, string> = {};
@@ -96,6 +101,7 @@ export async function traceBatch<M extends TracedMessage, T>(
             : { 'messaging.destination.partition.id': String(message.partition) }),
           ...(message.offset === undefined ? {} : { 'messaging.kafka.offset': message.offset }),
           ...eventIdAttribute(message),
+          ...transportAttributes(attributes),
         },
       },
       producer,
@@ -153,6 +159,12 @@ function messagingAttributes(topic: string, operation: string): Attributes {
     'messaging.destination.name': topic,
     'messaging.operation.type': operation,
   };
+}
+
+/** The caller's `messaging.system` (the in-process log is not Kafka) for per-record spans too. */
+function transportAttributes(attributes: Attributes): Attributes {
+  const system = attributes['messaging.system'];
+  return system === undefined ? {} : { 'messaging.system': system };
 }
 
 function eventIdAttribute(message: TracedMessage): Attributes {

@@ -1,0 +1,154 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  ParentBasedSampler,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import {
+  activeBatchLinks,
+  traceBatch,
+  traceHeadersFrom,
+  tracePublish,
+  type TracedMessage,
+} from './message-tracing';
+import { withSpan } from './spans';
+import { markTracingEnabled } from './tracing-state';
+
+describe('message tracing helpers', () => {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    // As deployed: a record's sampling decision follows its producer's.
+    sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const named = (name: string): ReadableSpan[] =>
+    exporter.getFinishedSpans().filter((span) => span.name === name);
+  const idOf = (span: ReadableSpan | undefined): string => span?.spanContext().spanId ?? 'none';
+
+  beforeAll(() => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    trace.setGlobalTracerProvider(provider);
+  });
+  afterAll(() => {
+    markTracingEnabled(false);
+    trace.disable();
+    propagation.disable();
+    context.disable();
+  });
+  beforeEach(() => {
+    exporter.reset();
+    markTracingEnabled(true);
+  });
+
+  /** Two records published by two different traces, as a consumer receives them. */
+  async function producedRecords(): Promise<
+    Array<TracedMessage & { headers: Record<string, string> }>
+  > {
+    const records: Array<TracedMessage & { headers: Record<string, string> }> = [];
+    for (const user of ['a', 'b']) {
+      await withSpan(`request ${user}`, () =>
+        tracePublish('events', [{ headers: { 'kairos-event-id': user } }], (traced) => {
+          records.push(
+            ...traced.map((message, i) => ({
+              ...message,
+              headers: { ...message.headers },
+              offset: String(i),
+            })),
+          );
+          return Promise.resolve();
+        }),
+      );
+    }
+    return records;
+  }
+
+  it('injects the publish span into the headers, a child of the active span', async () => {
+    const [record] = await producedRecords();
+    const [publish] = named('publish events');
+    expect(record?.headers.traceparent).toBe(
+      `00-${publish?.spanContext().traceId}-${idOf(publish)}-01`,
+    );
+    expect(publish?.parentSpanContext?.spanId).toBe(idOf(named('request a')[0]));
+    expect(record?.headers['kairos-event-id']).toBe('a');
+  });
+
+  it('makes each record a child of its producer, runs the batch in the first one and links all', async () => {
+    const records = await producedRecords();
+    let links: ReturnType<typeof activeBatchLinks> = [];
+    await traceBatch('events', records, async () => {
+      links = activeBatchLinks();
+      await withSpan('session.update', () => Promise.resolve());
+    });
+    const publishes = named('publish events');
+    const processes = named('process events');
+    expect(processes.map((span) => span.parentSpanContext?.spanId)).toEqual(publishes.map(idOf));
+    expect(processes.map((span) => span.spanContext().traceId)).toEqual(
+      publishes.map((span) => span.spanContext().traceId),
+    );
+    expect(processes[0]?.attributes['kairos.event_id']).toBe('a');
+    const [batch] = named('consume events');
+    expect(batch?.parentSpanContext?.spanId).toBe(idOf(processes[0]));
+    expect(batch?.links.map((link) => link.context.spanId)).toEqual(processes.map(idOf));
+    expect(links.map((link) => link.context.spanId)).toEqual(processes.map(idOf));
+    expect(named('session.update')[0]?.parentSpanContext?.spanId).toBe(idOf(batch));
+  });
+
+  it('runs the batch in the trace of its first sampled record', async () => {
+    const unsampled = { headers: { traceparent: `00-${'a'.repeat(32)}-${'1'.repeat(16)}-00` } };
+    const sampled = { headers: { traceparent: `00-${'b'.repeat(32)}-${'2'.repeat(16)}-01` } };
+    await traceBatch('events', [unsampled, sampled], () => Promise.resolve());
+    const [batch] = named('consume events');
+    expect(named('process events').map((span) => span.spanContext().traceId)).toEqual([
+      'b'.repeat(32),
+    ]);
+    expect(batch?.spanContext().traceId).toBe('b'.repeat(32));
+    expect(batch?.links).toHaveLength(2);
+  });
+
+  it('continues a consumed record on a derived one through its processing span', async () => {
+    const records = await producedRecords();
+    let derived: Record<string, string> = {};
+    await traceBatch('events', records, () => {
+      derived = traceHeadersFrom(records[1] ?? {});
+      return Promise.resolve();
+    });
+    const processB = named('process events')[1];
+    expect(derived.traceparent).toBe(`00-${processB?.spanContext().traceId}-${idOf(processB)}-01`);
+  });
+
+  it('marks the spans failed when the work fails, and rethrows', async () => {
+    const records = await producedRecords();
+    await expect(
+      traceBatch('events', records, () => Promise.reject(new Error('mongo down'))),
+    ).rejects.toThrow('mongo down');
+    expect(named('consume events')[0]?.status).toMatchObject({
+      code: 2,
+      message: 'Error: mongo down',
+    });
+  });
+
+  it('with tracing off only passes the trace headers through', async () => {
+    const records = await producedRecords();
+    markTracingEnabled(false);
+    exporter.reset();
+    const sent: TracedMessage[][] = [];
+    await traceBatch('events', records, async () => {
+      await tracePublish(
+        'session-features',
+        [{ headers: traceHeadersFrom(records[0] ?? {}) }],
+        (traced) => {
+          sent.push(traced);
+          return Promise.resolve();
+        },
+      );
+    });
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    expect(sent[0]?.[0]?.headers).toEqual({ traceparent: records[0]?.headers.traceparent });
+  });
+});
