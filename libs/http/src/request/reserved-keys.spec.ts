@@ -5,6 +5,9 @@ describe('findReservedKey', () => {
     ['{"__proto__": {"admin": true}}', '__proto__'],
     ['{"a": {"constructor": {"prototype": {}}}}', 'a.constructor'],
     ['{"events": [{"userId": "u"}, {"prototype": 1}]}', 'events[1].prototype'],
+    // Found by the HTTP fuzzer: an inherited name passed the DTO whitelist (202).
+    ['{"userId": "u", "toString": 1}', 'toString'],
+    ['{"hasOwnProperty": 1}', 'hasOwnProperty'],
   ])('finds the reserved key in %s', (json, path) => {
     expect(findReservedKey(JSON.parse(json))).toBe(path);
   });
@@ -31,6 +34,7 @@ describe('findReservedQueryKey', () => {
     [{ '__proto__[admin]': '1' }, 'query.__proto__[admin]'],
     [{ 'prototype.polluted': '1' }, 'query.prototype.polluted'],
     [{ k: { constructor: '1' } }, 'query.k.constructor'],
+    [{ valueOf: '1' }, 'query.valueOf'],
   ])('finds the reserved key in %j', (query, field) => {
     expect(findReservedQueryKey(query)).toBe(field);
   });

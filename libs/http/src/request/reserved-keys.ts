@@ -1,7 +1,17 @@
 import { type NextFunction, type Request, type Response } from 'express';
 import { KairosError } from '../errors/kairos.error';
 
-const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * `__proto__`, `prototype` and every name Object.prototype carries (`constructor`, `toString`,
+ * `valueOf`, `hasOwnProperty`, ...): class-validator's whitelist treats an inherited name as a
+ * known property, so `{"toString": 1}` would pass `forbidNonWhitelisted` and shadow the method.
+ */
+const RESERVED: ReadonlySet<string> = new Set([
+  ...Object.getOwnPropertyNames(Object.prototype),
+  'prototype',
+]);
+// The names are plain identifiers (letters and underscores): no escaping needed.
+const RESERVED_QUERY_KEY = new RegExp(`^(${[...RESERVED].join('|')})([[.]|$)`);
 const MAX_DEPTH = 32;
 
 /**
@@ -26,9 +36,7 @@ export function findReservedKey(value: unknown, path = '', depth = 0): string | 
  */
 export function findReservedQueryKey(query: unknown): string | null {
   if (typeof query !== 'object' || query === null) return null;
-  const flat = Object.keys(query).find((key) =>
-    /^(__proto__|constructor|prototype)([[.]|$)/.test(key),
-  );
+  const flat = Object.keys(query).find((key) => RESERVED_QUERY_KEY.test(key));
   const nested = flat === undefined ? findReservedKey(query) : flat;
   return nested === null ? null : `query.${nested}`;
 }
@@ -47,7 +55,7 @@ export function rejectReservedKeys(
     KairosError.validation([
       {
         field,
-        reason: `${field} is not allowed: __proto__, constructor and prototype keys are reserved (or nesting deeper than ${MAX_DEPTH})`,
+        reason: `${field} is not allowed: __proto__, prototype and Object.prototype's names (constructor, toString, ...) are reserved keys (or nesting deeper than ${MAX_DEPTH})`,
       },
     ]),
   );
