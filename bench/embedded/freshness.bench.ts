@@ -5,6 +5,9 @@
  * the same model, rate and users. Auth off. Never pass/fail.
  *
  *   npm run bench:embedded:freshness -- [--runs 3] [--events 1000] [--rate 200] [--users 300]
+ *     [--probe-concurrency 8] [--probe-interval-ms 5] [--cpu-prof-dir DIR]
+ * The probe's GET polling shares the embedded process's CPU with the pipeline: lower
+ * --probe-concurrency / raise --probe-interval-ms to see how much of the freshness is the probe's.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +29,9 @@ const { values: args } = parseArgs({
     users: { type: 'string', default: '300' },
     items: { type: 'string', default: '10000' },
     'base-port': { type: 'string', default: '3770' },
+    'cpu-prof-dir': { type: 'string' },
+    'probe-concurrency': { type: 'string', default: '8' },
+    'probe-interval-ms': { type: 'string', default: '5' },
   },
 });
 const RUNS = Number(args.runs);
@@ -34,7 +40,10 @@ const RATE = Number(args.rate);
 const USERS = Number(args.users);
 const ITEMS = Number(args.items);
 const BASE_PORT = Number(args['base-port']);
-const PROBE = { concurrency: 8, minIntervalMs: 5 };
+const PROBE = {
+  concurrency: Number(args['probe-concurrency']),
+  minIntervalMs: Number(args['probe-interval-ms']),
+};
 
 interface Pipeline {
   readonly ingestUrl: string;
@@ -68,6 +77,7 @@ async function run(index: number, modelRoot: string, vocabulary: readonly string
       'embedded',
       { ...common, KAIROS_DATA_DIR: dataDir, KAIROS_DEMO_CATALOG: 'none', LOG_LEVEL: 'error' },
       BASE_PORT,
+      args['cpu-prof-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof-dir']}`] : [],
     );
     started.push(embedded);
     process.stdout.write(`run ${index}/${RUNS}: embedded...`);
