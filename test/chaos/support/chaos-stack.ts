@@ -123,31 +123,55 @@ export class ChaosStack {
     await this.harness.waitUntilCaughtUp(truth, timeoutMs);
   }
 
-  /** Users whose served recommendations are not as of their last accepted event. */
+  /**
+   * Users whose served recommendations are not as of their last accepted event, asked of every
+   * recommender instance (each may answer from its own cache).
+   */
   async staleRecommendations(lastEventOf: ReadonlyMap<string, string>): Promise<string[]> {
-    const recommender = this.instances('recommender')[0];
-    if (recommender === undefined) throw new Error('no recommender running');
+    const recommenders = this.instances('recommender');
+    if (recommenders.length === 0) throw new Error('no recommender running');
     const stale: string[] = [];
     const users = [...lastEventOf];
-    for (let start = 0; start < users.length; start += 25) {
-      await Promise.all(
-        users.slice(start, start + 25).map(async ([userId, lastEventId]) => {
-          const response = await fetch(
-            `${recommender.baseUrl}/v1/recommendations/${encodeURIComponent(userId)}?k=10`,
-          );
-          const body = (await response.json()) as {
-            asOfEventId?: string | null;
-            items?: unknown[];
-          };
-          if (response.status !== 200 || body.asOfEventId !== lastEventId || !body.items?.length) {
-            stale.push(
-              `${userId}: HTTP ${response.status}, as of ${body.asOfEventId}, last ${lastEventId}`,
+    for (const [index, recommender] of recommenders.entries()) {
+      for (let start = 0; start < users.length; start += 25) {
+        await Promise.all(
+          users.slice(start, start + 25).map(async ([userId, lastEventId]) => {
+            const response = await fetch(
+              `${recommender.baseUrl}/v1/recommendations/${encodeURIComponent(userId)}?k=10`,
             );
-          }
-        }),
-      );
+            const body = (await response.json()) as {
+              asOfEventId?: string | null;
+              items?: unknown[];
+            };
+            if (
+              response.status !== 200 ||
+              body.asOfEventId !== lastEventId ||
+              !body.items?.length
+            ) {
+              stale.push(
+                `recommender ${index}, ${userId}: HTTP ${response.status}, as of ${body.asOfEventId}, last ${lastEventId}`,
+              );
+            }
+          }),
+        );
+      }
     }
     return stale;
+  }
+
+  /** Users whose list in MongoDB `recommendations` is not as of their last accepted event. */
+  async staleStoredRecommendations(lastEventOf: ReadonlyMap<string, string>): Promise<string[]> {
+    const docs = await this.harness.db
+      .collection<{ _id: string; asOfEventId: string | null }>('recommendations')
+      .find({}, { projection: { _id: 1, asOfEventId: 1 } })
+      .toArray();
+    const stored = new Map(docs.map((doc) => [doc._id, doc.asOfEventId]));
+    return [...lastEventOf]
+      .filter(([userId, lastEventId]) => stored.get(userId) !== lastEventId)
+      .map(
+        ([userId, lastEventId]) =>
+          `${userId}: stored as of ${stored.get(userId)}, last ${lastEventId}`,
+      );
   }
 
   /** Both consumer groups committed everything and every user's list is as of their last event. */

@@ -81,6 +81,7 @@ export class RecommendationUpdateService {
       model,
       asOfEventId: record.lastEventId ?? null,
       asOfEventTime: record.eventTime ?? null,
+      asOfVersion: record.profile.totalEvents,
       computedAt,
     }));
     await this.store.saveMany(lists);
