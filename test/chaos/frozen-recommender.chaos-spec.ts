@@ -6,7 +6,7 @@ import { clientStream } from './support/client-stream';
 import { ResilientSender } from './support/resilient-sender';
 import { Topic } from '@kairos/contracts';
 
-const EVENTS = chaosSetting('OUTAGE_EVENTS', 6_000);
+const EVENTS = chaosSetting('OUTAGE_EVENTS', 4_000);
 const RATE = chaosSetting('RATE', 400);
 
 /**
