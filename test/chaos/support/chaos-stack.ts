@@ -3,7 +3,7 @@ import { type AppName } from '@kairos/config';
 import { Topic } from '@kairos/contracts';
 import { type AppProcess, startAppProcess } from '../../support/app-process';
 import { type UserTruth } from '../../support/click-stream';
-import { FeatureHarness } from '../../support/feature-harness';
+import { FeatureHarness, mismatches } from '../../support/feature-harness';
 import { eventually } from '../../support/infra';
 
 /** HTTP ports this suite may use: ingest keeps the first, so clients find it after a restart. */
@@ -96,26 +96,18 @@ export class ChaosStack {
     await this.harness.stop();
   }
 
-  /** Session state against the ground truth, per user. */
+  /** Session state against the ground truth, per user (totals and counts per type). */
   async compareSessions(truth: ReadonlyMap<string, UserTruth>): Promise<Discrepancy> {
     const stored = await this.harness.storedTotals();
     let lost = 0;
     let doubleCounted = 0;
-    const examples: string[] = [];
     for (const userId of new Set([...truth.keys(), ...stored.keys()])) {
       const expected = truth.get(userId)?.total ?? 0;
       const actual = stored.get(userId)?.total ?? 0;
       lost += Math.max(0, expected - actual);
       doubleCounted += Math.max(0, actual - expected);
-      const byType = JSON.stringify(sortedEntries(stored.get(userId)?.byType ?? {}));
-      if (
-        expected !== actual ||
-        byType !== JSON.stringify(sortedEntries(truth.get(userId)?.byType ?? {}))
-      ) {
-        if (examples.length < 5) examples.push(`${userId}: accepted ${expected}, stored ${actual}`);
-      }
     }
-    return { lost, doubleCounted, examples };
+    return { lost, doubleCounted, examples: mismatches(truth, stored).slice(0, 5) };
   }
 
   /** Waits for the feature group to commit everything and session state to hold the truth. */
@@ -208,10 +200,4 @@ export class ChaosStack {
     const port = Number(new URL(oldest.baseUrl).port);
     if (port !== PORT_RANGE.first) this.freePorts.push(port);
   }
-}
-
-function sortedEntries(
-  record: Record<string, number | undefined>,
-): Array<[string, number | undefined]> {
-  return Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
 }
