@@ -166,21 +166,26 @@ export class ChaosStack {
       );
   }
 
-  /** Both consumer groups committed everything and every user's list is as of their last event. */
+  /**
+   * Waits until the recommender group committed everything and every user's list is as of their
+   * last event; returns the users still stale when the time is up (asked again at the end, so a
+   * group that never caught up cannot pass for one without stale lists).
+   */
   async waitForRecommendations(
     lastEventOf: ReadonlyMap<string, string>,
     timeoutMs: number,
   ): Promise<string[]> {
-    let stale: string[] = [];
-    await eventually(
+    const caughtUp = await eventually(
       async () => {
         if ((await this.harness.lag('recommender', Topic.SessionFeatures)) > 0) return undefined;
-        stale = await this.staleRecommendations(lastEventOf);
-        return stale.length === 0 ? true : undefined;
+        return (await this.staleRecommendations(lastEventOf)).length === 0 ? true : undefined;
       },
       { timeoutMs, intervalMs: 1_000, what: 'recommendations as of every last event' },
-    ).catch(() => undefined);
-    return stale;
+    ).then(
+      () => true,
+      () => false,
+    );
+    return caughtUp ? [] : this.staleRecommendations(lastEventOf);
   }
 
   /** Sum of both consumer groups' lag. */
