@@ -5,7 +5,7 @@ import { clientStream } from './support/client-stream';
 import { ResilientSender, truthOfAccepted } from './support/resilient-sender';
 import { streamThroughOutage } from './support/service-outage';
 
-const EVENTS = chaosSetting('OUTAGE_EVENTS', 6_000);
+const EVENTS = chaosSetting('OUTAGE_EVENTS', 4_000);
 const RATE = chaosSetting('RATE', 400);
 
 /**

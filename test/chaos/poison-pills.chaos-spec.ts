@@ -15,7 +15,7 @@ import {
 } from './support/poison-pills';
 import { ResilientSender, truthOfAccepted } from './support/resilient-sender';
 
-const EVENTS = chaosSetting('OUTAGE_EVENTS', 6_000);
+const EVENTS = chaosSetting('OUTAGE_EVENTS', 4_000);
 const RATE = chaosSetting('RATE', 400);
 /** 700 on `events` and 300 on `session-features`: the issue's 1,000. */
 const PER_KIND = new Map<PoisonKind, number>([

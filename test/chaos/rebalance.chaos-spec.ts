@@ -8,7 +8,7 @@ import { clientStream } from './support/client-stream';
 import { ResilientSender, truthOfAccepted } from './support/resilient-sender';
 
 // Long enough that two app starts and a rebalance fit in the first half on a busy 2-core machine.
-const EVENTS = chaosSetting('REBALANCE_EVENTS', 10_000);
+const EVENTS = chaosSetting('REBALANCE_EVENTS', 8_000);
 const RATE = chaosSetting('RATE', 400);
 const SCALED: readonly AppName[] = ['feature', 'recommender'];
 /** A metric each consumer moves once per batch it processed. */

@@ -87,12 +87,33 @@ describeEachMode(
         model: MODEL,
         asOfEventId: `event-${n}`,
         asOfEventTime: 1_000 + n,
+        asOfVersion: n,
         computedAt: 2_000 + n,
       });
       await lists.saveMany([list(1)]);
       await lists.saveMany([list(2)]);
       expect(await lists.findOne('reader')).toEqual(list(2));
       expect(await lists.findOne('nobody')).toBeNull();
+    });
+
+    it('refuses a list computed from an older snapshot than the stored one, and says whose', async () => {
+      const lists = stores.get(RecommendationRepository);
+      const list = (userId: string, version: number): RecommendationList => ({
+        userId,
+        items: [{ itemId: `i${version}`, score: version }],
+        model: MODEL,
+        asOfEventId: `${userId}-${version}`,
+        asOfEventTime: version,
+        asOfVersion: version,
+        computedAt: version,
+      });
+      expect(await lists.saveMany([list('old', 5), list('new', 5)])).toEqual(new Set());
+      // A resumed replica's batch: older for one user, newer for the other, in one write.
+      expect(await lists.saveMany([list('old', 3), list('new', 7)])).toEqual(new Set(['old']));
+      expect((await lists.findOne('old'))?.asOfEventId).toBe('old-5');
+      expect((await lists.findOne('new'))?.asOfEventId).toBe('new-7');
+      // The same snapshot again (a redelivery) is written as usual.
+      expect(await lists.saveMany([list('old', 5)])).toEqual(new Set());
     });
   },
   ['mongo'],

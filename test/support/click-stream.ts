@@ -58,7 +58,9 @@ export interface UserTruth {
 }
 
 /** Ground truth per user, each eventId counted once. */
-export function truthOf(events: readonly UserEventMessage[]): Map<string, UserTruth> {
+export function truthOf(
+  events: ReadonlyArray<Pick<UserEventMessage, 'eventId' | 'userId' | 'type'>>,
+): Map<string, UserTruth> {
   const seen = new Set<string>();
   const truth = new Map<string, UserTruth>();
   for (const event of events) {

@@ -9,7 +9,7 @@ import {
   totalGroupLag,
 } from '@kairos/messaging';
 import { CompressionTypes, type Admin, type Producer } from 'kafkajs';
-import mongoose, { type Connection } from 'mongoose';
+import mongoose, { type Connection, type mongo } from 'mongoose';
 import { type UserTruth } from './click-stream';
 import { eventually, requireEnv, uniqueTestPrefix } from './infra';
 
@@ -157,8 +157,10 @@ export class FeatureHarness {
   }
 
   /** The test database, for reads beyond the feature service's collections. */
-  get db(): Connection['db'] {
-    return this.connection.db;
+  get db(): mongo.Db {
+    const db = this.connection.db;
+    if (db === undefined) throw new Error('the harness is not connected: call start() first');
+    return db;
   }
 
   /** Waits until the consumer committed everything and MongoDB holds exactly `truth`. */

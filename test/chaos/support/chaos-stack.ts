@@ -3,7 +3,7 @@ import { type AppName } from '@kairos/config';
 import { Topic } from '@kairos/contracts';
 import { type AppProcess, startAppProcess } from '../../support/app-process';
 import { type UserTruth } from '../../support/click-stream';
-import { FeatureHarness } from '../../support/feature-harness';
+import { FeatureHarness, mismatches } from '../../support/feature-harness';
 import { eventually } from '../../support/infra';
 
 /** HTTP ports this suite may use: ingest keeps the first, so clients find it after a restart. */
@@ -96,26 +96,18 @@ export class ChaosStack {
     await this.harness.stop();
   }
 
-  /** Session state against the ground truth, per user. */
+  /** Session state against the ground truth, per user (totals and counts per type). */
   async compareSessions(truth: ReadonlyMap<string, UserTruth>): Promise<Discrepancy> {
     const stored = await this.harness.storedTotals();
     let lost = 0;
     let doubleCounted = 0;
-    const examples: string[] = [];
     for (const userId of new Set([...truth.keys(), ...stored.keys()])) {
       const expected = truth.get(userId)?.total ?? 0;
       const actual = stored.get(userId)?.total ?? 0;
       lost += Math.max(0, expected - actual);
       doubleCounted += Math.max(0, actual - expected);
-      const byType = JSON.stringify(sortedEntries(stored.get(userId)?.byType ?? {}));
-      if (
-        expected !== actual ||
-        byType !== JSON.stringify(sortedEntries(truth.get(userId)?.byType ?? {}))
-      ) {
-        if (examples.length < 5) examples.push(`${userId}: accepted ${expected}, stored ${actual}`);
-      }
     }
-    return { lost, doubleCounted, examples };
+    return { lost, doubleCounted, examples: mismatches(truth, stored).slice(0, 5) };
   }
 
   /** Waits for the feature group to commit everything and session state to hold the truth. */
@@ -123,48 +115,77 @@ export class ChaosStack {
     await this.harness.waitUntilCaughtUp(truth, timeoutMs);
   }
 
-  /** Users whose served recommendations are not as of their last accepted event. */
+  /**
+   * Users whose served recommendations are not as of their last accepted event, asked of every
+   * recommender instance (each may answer from its own cache).
+   */
   async staleRecommendations(lastEventOf: ReadonlyMap<string, string>): Promise<string[]> {
-    const recommender = this.instances('recommender')[0];
-    if (recommender === undefined) throw new Error('no recommender running');
+    const recommenders = this.instances('recommender');
+    if (recommenders.length === 0) throw new Error('no recommender running');
     const stale: string[] = [];
     const users = [...lastEventOf];
-    for (let start = 0; start < users.length; start += 25) {
-      await Promise.all(
-        users.slice(start, start + 25).map(async ([userId, lastEventId]) => {
-          const response = await fetch(
-            `${recommender.baseUrl}/v1/recommendations/${encodeURIComponent(userId)}?k=10`,
-          );
-          const body = (await response.json()) as {
-            asOfEventId?: string | null;
-            items?: unknown[];
-          };
-          if (response.status !== 200 || body.asOfEventId !== lastEventId || !body.items?.length) {
-            stale.push(
-              `${userId}: HTTP ${response.status}, as of ${body.asOfEventId}, last ${lastEventId}`,
+    for (const [index, recommender] of recommenders.entries()) {
+      for (let start = 0; start < users.length; start += 25) {
+        await Promise.all(
+          users.slice(start, start + 25).map(async ([userId, lastEventId]) => {
+            const response = await fetch(
+              `${recommender.baseUrl}/v1/recommendations/${encodeURIComponent(userId)}?k=10`,
             );
-          }
-        }),
-      );
+            const body = (await response.json()) as {
+              asOfEventId?: string | null;
+              items?: unknown[];
+            };
+            if (
+              response.status !== 200 ||
+              body.asOfEventId !== lastEventId ||
+              !body.items?.length
+            ) {
+              stale.push(
+                `recommender ${index}, ${userId}: HTTP ${response.status}, as of ${body.asOfEventId}, last ${lastEventId}`,
+              );
+            }
+          }),
+        );
+      }
     }
     return stale;
   }
 
-  /** Both consumer groups committed everything and every user's list is as of their last event. */
+  /** Users whose list in MongoDB `recommendations` is not as of their last accepted event. */
+  async staleStoredRecommendations(lastEventOf: ReadonlyMap<string, string>): Promise<string[]> {
+    const docs = await this.harness.db
+      .collection<{ _id: string; asOfEventId: string | null }>('recommendations')
+      .find({}, { projection: { _id: 1, asOfEventId: 1 } })
+      .toArray();
+    const stored = new Map(docs.map((doc) => [doc._id, doc.asOfEventId]));
+    return [...lastEventOf]
+      .filter(([userId, lastEventId]) => stored.get(userId) !== lastEventId)
+      .map(
+        ([userId, lastEventId]) =>
+          `${userId}: stored as of ${stored.get(userId)}, last ${lastEventId}`,
+      );
+  }
+
+  /**
+   * Waits until the recommender group committed everything and every user's list is as of their
+   * last event; returns the users still stale when the time is up (asked again at the end, so a
+   * group that never caught up cannot pass for one without stale lists).
+   */
   async waitForRecommendations(
     lastEventOf: ReadonlyMap<string, string>,
     timeoutMs: number,
   ): Promise<string[]> {
-    let stale: string[] = [];
-    await eventually(
+    const caughtUp = await eventually(
       async () => {
         if ((await this.harness.lag('recommender', Topic.SessionFeatures)) > 0) return undefined;
-        stale = await this.staleRecommendations(lastEventOf);
-        return stale.length === 0 ? true : undefined;
+        return (await this.staleRecommendations(lastEventOf)).length === 0 ? true : undefined;
       },
       { timeoutMs, intervalMs: 1_000, what: 'recommendations as of every last event' },
-    ).catch(() => undefined);
-    return stale;
+    ).then(
+      () => true,
+      () => false,
+    );
+    return caughtUp ? [] : this.staleRecommendations(lastEventOf);
   }
 
   /** Sum of both consumer groups' lag. */
@@ -184,10 +205,4 @@ export class ChaosStack {
     const port = Number(new URL(oldest.baseUrl).port);
     if (port !== PORT_RANGE.first) this.freePorts.push(port);
   }
-}
-
-function sortedEntries(
-  record: Record<string, number | undefined>,
-): Array<[string, number | undefined]> {
-  return Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
 }

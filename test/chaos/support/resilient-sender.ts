@@ -1,4 +1,4 @@
-import { type UserTruth } from '../../support/click-stream';
+import { truthOf, type UserTruth } from '../../support/click-stream';
 import { type ClientEvent } from './client-stream';
 
 /** What the clients saw; the accepted events are the ground truth of every chaos check. */
@@ -164,14 +164,7 @@ export class ResilientSender {
 export function truthOfAccepted(
   accepted: ReadonlyMap<string, ClientEvent>,
 ): Map<string, UserTruth> {
-  const truth = new Map<string, UserTruth>();
-  for (const event of accepted.values()) {
-    const user = truth.get(event.userId) ?? { total: 0, byType: {} };
-    user.total += 1;
-    user.byType[event.type] = (user.byType[event.type] ?? 0) + 1;
-    truth.set(event.userId, user);
-  }
-  return truth;
+  return truthOf([...accepted.values()]);
 }
 
 function laneOf(userId: string, lanes: number): number {

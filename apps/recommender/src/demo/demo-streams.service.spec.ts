@@ -35,6 +35,7 @@ function update(userId: string, asOfEventId: string): RecommendationUpdate {
       model: { name: 'kairos-default', version: '1' },
       asOfEventId,
       asOfEventTime: 10_000,
+      asOfVersion: 1,
       computedAt: 10_180,
     },
     traceId: '4bf92f3577b34da6a3ce929d0e0e4736',

@@ -93,6 +93,7 @@ export class RecommendationUpdateService {
       model,
       asOfEventId: record.lastEventId ?? null,
       asOfEventTime: record.eventTime ?? null,
+      asOfVersion: record.profile.totalEvents,
       computedAt,
     }));
     await withSpan('recommendation.write', () => this.store.saveMany(lists), {

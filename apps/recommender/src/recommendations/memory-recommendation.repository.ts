@@ -22,18 +22,25 @@ export class MemoryRecommendationRepository
     return Promise.resolve(list === undefined ? null : structuredClone(list));
   }
 
-  saveMany(lists: readonly RecommendationList[]): Promise<void> {
+  saveMany(lists: readonly RecommendationList[]): Promise<ReadonlySet<string>> {
+    const superseded = new Set<string>();
     for (const list of lists) {
+      const storedVersion = this.lists.get(list.userId)?.asOfVersion ?? null;
+      if (storedVersion !== null && storedVersion > (list.asOfVersion ?? 0)) {
+        superseded.add(list.userId);
+        continue;
+      }
       this.lists.set(list.userId, {
         userId: list.userId,
         items: list.items.map(({ itemId, score }) => ({ itemId, score })),
         model: { name: list.model.name, version: list.model.version },
         asOfEventId: list.asOfEventId,
         asOfEventTime: list.asOfEventTime,
+        asOfVersion: list.asOfVersion,
         computedAt: list.computedAt,
       });
     }
-    return Promise.resolve();
+    return Promise.resolve(superseded);
   }
 
   dump(): unknown {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { type Model, type mongo } from 'mongoose';
+import { type Model, mongo } from 'mongoose';
 import { type RecommendationList } from './recommendation';
 import { RecommendationRepository } from './recommendation.repository';
 import { RecommendationDocument } from './recommendation.schema';
@@ -11,8 +11,18 @@ interface StoredRecommendation {
   readonly model: { name: string; version: string };
   readonly asOfEventId: string | null;
   readonly asOfEventTime: number | null;
+  readonly asOfVersion?: number | null;
   readonly computedAt: Date;
 }
+
+/** What the driver reports per failed operation of a bulkWrite. */
+interface WriteFailure {
+  readonly index: number;
+  readonly code?: number;
+}
+
+/** MongoDB's duplicate-key error: the conditional upsert found a newer list and did not match. */
+const DUPLICATE_KEY = 11_000;
 
 /** The RecommendationRepository port on MongoDB `recommendations`. */
 @Injectable()
@@ -33,29 +43,53 @@ export class MongoRecommendationRepository extends RecommendationRepository {
       model: doc.model,
       asOfEventId: doc.asOfEventId,
       asOfEventTime: doc.asOfEventTime,
+      asOfVersion: doc.asOfVersion ?? null,
       computedAt: doc.computedAt.getTime(),
     };
   }
 
-  /** One unordered bulkWrite of whole-document replacements. */
-  async saveMany(lists: readonly RecommendationList[]): Promise<void> {
-    if (lists.length === 0) return;
-    await this.raw().bulkWrite(
-      lists.map((list) => ({
-        replaceOne: {
-          filter: { _id: list.userId },
-          replacement: {
-            items: list.items.map(({ itemId, score }) => ({ itemId, score })),
-            model: { name: list.model.name, version: list.model.version },
-            asOfEventId: list.asOfEventId,
-            asOfEventTime: list.asOfEventTime,
-            computedAt: new Date(list.computedAt),
+  /** One unordered bulkWrite of whole-document replacements, each conditional on the version. */
+  async saveMany(lists: readonly RecommendationList[]): Promise<ReadonlySet<string>> {
+    const superseded = new Set<string>();
+    if (lists.length === 0) return superseded;
+    try {
+      await this.raw().bulkWrite(
+        lists.map((list) => ({
+          replaceOne: {
+            // Query served by `_id`; the version condition is checked on the one document found.
+            filter: {
+              _id: list.userId,
+              $or: [
+                { asOfVersion: { $lte: list.asOfVersion ?? 0 } },
+                { asOfVersion: null },
+                { asOfVersion: { $exists: false } },
+              ],
+            },
+            replacement: {
+              items: list.items.map(({ itemId, score }) => ({ itemId, score })),
+              model: { name: list.model.name, version: list.model.version },
+              asOfEventId: list.asOfEventId,
+              asOfEventTime: list.asOfEventTime,
+              asOfVersion: list.asOfVersion,
+              computedAt: new Date(list.computedAt),
+            },
+            upsert: true,
           },
-          upsert: true,
-        },
-      })),
-      { ordered: false },
-    );
+        })),
+        { ordered: false },
+      );
+    } catch (error) {
+      // A newer list exists: the filter did not match and the upsert's insert hit its _id.
+      if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
+      const reported = error.writeErrors as WriteFailure | WriteFailure[];
+      const failures = Array.isArray(reported) ? reported : [reported];
+      if (failures.some((failure) => failure.code !== DUPLICATE_KEY)) throw error;
+      for (const failure of failures) {
+        const list = lists[failure.index];
+        if (list !== undefined) superseded.add(list.userId);
+      }
+    }
+    return superseded;
   }
 
   /** Plain data on the hot path: the driver collection, without mongoose's casting. */

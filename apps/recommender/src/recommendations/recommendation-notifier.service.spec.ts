@@ -11,6 +11,7 @@ function update(userId: string, asOfEventId: string): RecommendationUpdate {
     model: { name: 'm', version: '1' },
     asOfEventId,
     asOfEventTime: 1_000,
+    asOfVersion: 1,
     computedAt: 1_250,
   };
   return { list, traceId: null, featureProcessedAt: 1_100, receivedAt: 1_200, savedAt: 1_260 };

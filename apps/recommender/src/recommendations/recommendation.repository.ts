@@ -6,5 +6,11 @@ import { type RecommendationList } from './recommendation';
  */
 export abstract class RecommendationRepository {
   abstract findOne(userId: string): Promise<RecommendationList | null>;
-  abstract saveMany(lists: readonly RecommendationList[]): Promise<void>;
+  /**
+   * Replaces each user's list unless the stored one is newer (a higher `asOfVersion`): a replica
+   * that resumes after its partitions moved on, or a redelivered batch, cannot roll a user's
+   * list back. Lists stored without a version are always replaced. Resolves with the users whose
+   * list was refused for that reason.
+   */
+  abstract saveMany(lists: readonly RecommendationList[]): Promise<ReadonlySet<string>>;
 }

@@ -13,6 +13,8 @@ export class RecommendationDocument {
   @Prop({ type: Object, required: true }) model!: { name: string; version: string };
   @Prop({ type: String, default: null }) asOfEventId!: string | null;
   @Prop({ type: Number, default: null }) asOfEventTime!: number | null;
+  /** The snapshot's event count; writes are conditional on it (see RecommendationList). */
+  @Prop({ type: Number, default: null }) asOfVersion!: number | null;
   @Prop({ type: Date, required: true }) computedAt!: Date;
 }
 

@@ -13,6 +13,13 @@ export interface RecommendationList {
   /** The last event the list reflects, and its event time. */
   readonly asOfEventId: string | null;
   readonly asOfEventTime: number | null;
+  /**
+   * Events the feature service had applied for the user when it wrote the snapshot (its
+   * profile's totalEvents): grows with every event, so a list computed from an older snapshot
+   * (a replica resuming after a pause, a redelivery) is recognised and never replaces a newer one.
+   * Null for lists stored before it was recorded.
+   */
+  readonly asOfVersion: number | null;
   readonly computedAt: number;
 }
 

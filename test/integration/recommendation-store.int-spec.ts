@@ -1,0 +1,94 @@
+import mongoose, { type Connection, type Model } from 'mongoose';
+import { type RecommendationList } from '../../apps/recommender/src/recommendations/recommendation';
+import {
+  RecommendationDocument,
+  RecommendationSchema,
+} from '../../apps/recommender/src/recommendations/recommendation.schema';
+import { MongoRecommendationRepository } from '../../apps/recommender/src/recommendations/mongo-recommendation.repository';
+import {
+  CACHE_FRESH_MS,
+  RecommendationStore,
+} from '../../apps/recommender/src/recommendations/recommendation.store';
+import { describeWithInfra, requireEnv, uniqueTestPrefix } from '../support/infra';
+
+const list = (userId: string, version: number): RecommendationList => ({
+  userId,
+  items: [{ itemId: `item-${version}`, score: version }],
+  model: { name: 'm', version: '1' },
+  asOfEventId: `${userId}-e${version}`,
+  asOfEventTime: 1_000 * version,
+  asOfVersion: version,
+  computedAt: 5_000 + version,
+});
+
+/**
+ * Found by the frozen-recommender chaos scenario: a replica that resumed after its partitions had
+ * moved wrote lists from older snapshots over newer ones. Writes are now conditional on the
+ * snapshot's version, against the real MongoDB-protocol server.
+ */
+describeWithInfra(
+  'recommendation store: versioned writes and a briefly trusted cache',
+  ['mongo'],
+  () => {
+    let connection: Connection;
+    let model: Model<RecommendationDocument>;
+    let now = 0;
+    const newStore = () =>
+      new RecommendationStore(new MongoRecommendationRepository(model), () => now);
+
+    beforeAll(async () => {
+      const uri = new URL(requireEnv('MONGODB_URI'));
+      uri.pathname = `/${uniqueTestPrefix('recstore').replace(/\W/g, '_')}`;
+      connection = await mongoose.createConnection(uri.toString()).asPromise();
+      model = connection.model<RecommendationDocument>(
+        RecommendationDocument.name,
+        RecommendationSchema,
+      );
+    });
+
+    afterAll(async () => {
+      await connection.dropDatabase();
+      await connection.close();
+    });
+
+    it('never replaces a list with one computed from an older snapshot, in MongoDB or the cache', async () => {
+      const store = newStore();
+      await store.saveMany([list('a', 5), list('b', 5)]);
+      // A resumed replica's batch: older for a, newer for b, in one unordered write.
+      await store.saveMany([list('a', 3), list('b', 7)]);
+
+      expect(store.cached('a')).toBeUndefined();
+      expect((await store.stored('a'))?.asOfEventId).toBe('a-e5');
+      expect((await newStore().stored('b'))?.asOfEventId).toBe('b-e7');
+      expect(store.cached('b')?.asOfEventId).toBe('b-e7');
+
+      // The same snapshot again (a redelivery) is written as usual.
+      await store.saveMany([list('a', 5)]);
+      expect(store.cached('a')?.asOfEventId).toBe('a-e5');
+    });
+
+    it('replaces lists stored before versions were recorded', async () => {
+      await model.collection.insertOne({
+        _id: 'legacy' as never,
+        items: [],
+        model: { name: 'm', version: '1' },
+        asOfEventId: 'old',
+        asOfEventTime: null,
+        computedAt: new Date(0),
+      });
+      await newStore().saveMany([list('legacy', 1)]);
+      expect((await newStore().stored('legacy'))?.asOfEventId).toBe('legacy-e1');
+    });
+
+    it('answers from memory only briefly, then reads what another replica wrote', async () => {
+      const mine = newStore();
+      const other = newStore();
+      await mine.saveMany([list('c', 1)]);
+      await other.saveMany([list('c', 2)]);
+      expect(mine.cached('c')?.asOfEventId).toBe('c-e1');
+      now += CACHE_FRESH_MS + 1;
+      expect(mine.cached('c')).toBeUndefined();
+      expect((await mine.stored('c'))?.asOfEventId).toBe('c-e2');
+    });
+  },
+);
