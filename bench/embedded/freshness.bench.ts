@@ -5,9 +5,9 @@
  * the same model, rate and users. Auth off. Never pass/fail.
  *
  *   npm run bench:embedded:freshness -- [--runs 3] [--events 1000] [--rate 200] [--users 300]
- *     [--probe-concurrency 8] [--probe-interval-ms 5] [--cpu-prof-dir DIR]
+ *     [--poll-concurrency 8] [--poll-interval-ms 5] [--cpu-prof-dir DIR]
  * The probe's GET polling shares the embedded process's CPU with the pipeline: lower
- * --probe-concurrency / raise --probe-interval-ms to see how much of the freshness is the probe's.
+ * --poll-concurrency / raise --poll-interval-ms to see how much of the freshness is the probe's.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,9 +15,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type AppProcess, startAppProcess } from '../../test/support/app-process';
 import { benchScope } from '../recommender/support/bench-scope';
-import { FreshnessProbe } from '../recommender/support/freshness-probe';
+import { runFreshness } from '../recommender/support/freshness-run';
 import { summarizeLatencies } from '../recommender/support/latency';
-import { sendPaced } from '../recommender/support/paced-events';
 import { writeRandomModelVersion } from '../recommender/support/random-model';
 import { machineDescription, summarizeRuns } from '../support/stats';
 
@@ -30,8 +29,9 @@ const { values: args } = parseArgs({
     items: { type: 'string', default: '10000' },
     'base-port': { type: 'string', default: '3770' },
     'cpu-prof-dir': { type: 'string' },
-    'probe-concurrency': { type: 'string', default: '8' },
-    'probe-interval-ms': { type: 'string', default: '5' },
+    // Named as in bench/recommender/freshness.
+    'poll-concurrency': { type: 'string', default: '8' },
+    'poll-interval-ms': { type: 'string', default: '5' },
   },
 });
 const RUNS = Number(args.runs);
@@ -40,9 +40,9 @@ const RATE = Number(args.rate);
 const USERS = Number(args.users);
 const ITEMS = Number(args.items);
 const BASE_PORT = Number(args['base-port']);
-const PROBE = {
-  concurrency: Number(args['probe-concurrency']),
-  minIntervalMs: Number(args['probe-interval-ms']),
+const POLLING = {
+  concurrency: Number(args['poll-concurrency']),
+  minIntervalMs: Number(args['poll-interval-ms']),
 };
 
 interface Pipeline {
@@ -52,17 +52,14 @@ interface Pipeline {
 
 /** Warm-up (one event per user), then EVENTS at RATE; freshness p50/p99 in ms. */
 async function measure(pipeline: Pipeline, vocabulary: readonly string[]) {
-  const paced = { ingestUrl: pipeline.ingestUrl, rate: RATE, users: USERS, vocabulary };
-  const warmUp = new FreshnessProbe(pipeline.recommenderUrl, { ...PROBE, deadlineMs: 180_000 });
-  const warming = warmUp.run();
-  await sendPaced({ ...paced, probe: warmUp, count: USERS, offset: 0 });
-  warmUp.stop();
-  await warming;
-  const probe = new FreshnessProbe(pipeline.recommenderUrl, { ...PROBE, deadlineMs: 300_000 });
-  const probing = probe.run();
-  await sendPaced({ ...paced, probe, count: EVENTS, offset: USERS });
-  probe.stop();
-  await probing;
+  const probe = await runFreshness({
+    ...pipeline,
+    vocabulary,
+    rate: RATE,
+    users: USERS,
+    events: EVENTS,
+    polling: POLLING,
+  });
   const computed = summarizeLatencies(probe.tracker.reflections().map((r) => r.computedMs));
   return { p50: computed.p50, p99: computed.p99, pending: probe.tracker.pending };
 }

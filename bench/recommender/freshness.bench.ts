@@ -14,10 +14,10 @@ import { parseArgs } from 'node:util';
 import { type AppProcess, startAppProcess } from '../../test/support/app-process';
 import { machineDescription, summarizeRuns } from '../support/stats';
 import { benchScope } from './support/bench-scope';
-import { FreshnessProbe } from './support/freshness-probe';
+import { type FreshnessProbe } from './support/freshness-probe';
+import { runFreshness } from './support/freshness-run';
 import { kafkaRoundTrip } from './support/kafka-round-trip';
 import { summarizeLatencies } from './support/latency';
-import { sendPaced } from './support/paced-events';
 import { writeRandomModelVersion } from './support/random-model';
 import { SessionFeaturesTap } from './support/session-features-tap';
 
@@ -64,36 +64,19 @@ async function run(index: number, modelRoot: string, vocabulary: readonly string
     tap = new SessionFeaturesTap(scope.config('recommender'));
     await tap.start();
 
-    // Warm-up: one event per user through the whole pipeline (group joins, JIT, model active).
-    const warmUp = new FreshnessProbe(recommender.baseUrl, { ...PROBE, deadlineMs: 180_000 });
-    const warming = warmUp.run();
-    await sendPaced({
+    const probe = await runFreshness({
       ingestUrl: ingest.baseUrl,
-      probe: warmUp,
-      count: USERS,
+      recommenderUrl: recommender.baseUrl,
+      vocabulary,
       rate: RATE,
       users: USERS,
-      vocabulary,
-      offset: 0,
+      events: EVENTS,
+      polling: PROBE,
+      onMeasuring: (warmUpPending) => {
+        if (warmUpPending > 0) throw new Error(`warm-up: ${warmUpPending} pending`);
+        process.stdout.write(`run ${index}/${RUNS}: ${EVENTS} events at ${RATE}/s...`);
+      },
     });
-    warmUp.stop();
-    await warming;
-    if (warmUp.tracker.pending > 0) throw new Error(`warm-up: ${warmUp.tracker.pending} pending`);
-
-    process.stdout.write(`run ${index}/${RUNS}: ${EVENTS} events at ${RATE}/s...`);
-    const probe = new FreshnessProbe(recommender.baseUrl, { ...PROBE, deadlineMs: 300_000 });
-    const probing = probe.run();
-    await sendPaced({
-      ingestUrl: ingest.baseUrl,
-      probe,
-      count: EVENTS,
-      rate: RATE,
-      users: USERS,
-      vocabulary,
-      offset: USERS,
-    });
-    probe.stop();
-    await probing;
     console.log(` ${probe.tracker.pending} never reflected`);
     const reflections = probe.tracker.reflections();
     const computed = summarizeLatencies(reflections.map((r) => r.computedMs));
