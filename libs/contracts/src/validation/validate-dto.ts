@@ -1,5 +1,6 @@
 import { type ClassConstructor, plainToInstance } from 'class-transformer';
 import { type ValidationError, type ValidatorOptions, validateSync } from 'class-validator';
+import { findReservedKey, reservedKeyReason } from './reserved-keys';
 /** One problem with one input field, as reported to clients and in DLQ headers. */
 export interface FieldIssue {
   readonly field: string;
@@ -25,6 +26,10 @@ export function validateDto<T extends object>(
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     return { issues: [{ field: '(root)', reason: 'must be a JSON object' }] };
   }
+  // Before class-transformer, which would drop a `__proto__` key silently; see RESERVED_KEYS.
+  const reserved = findReservedKey(plain);
+  if (reserved !== null)
+    return { issues: [{ field: reserved, reason: reservedKeyReason(reserved) }] };
   const instance = plainToInstance(dto, plain);
   const errors = validateSync(instance, VALIDATOR_OPTIONS);
   return errors.length === 0 ? { value: instance } : { issues: toFieldIssues(errors) };
