@@ -6,6 +6,7 @@ import { StorageReadiness } from '@kairos/storage';
 import { CatalogService } from './catalog/catalog.service';
 import { ItemsController } from './catalog/items.controller';
 import { DemoModule } from './demo/demo.module';
+import { EmbeddingCheckpointService } from './embeddings/embedding-checkpoint.service';
 import { EmbeddingReplicationService } from './embeddings/embedding-replication.service';
 import { EmbeddingsController } from './embeddings/embeddings.controller';
 import { EngineService } from './engine/engine.service';
@@ -35,6 +36,7 @@ import { RecommenderMetrics } from './recommender.metrics';
     EngineService,
     CatalogService,
     EmbeddingReplicationService,
+    EmbeddingCheckpointService,
     RecommendationUpdateService,
     RecommendationNotifier,
     RecommendationQueryService,

@@ -11,6 +11,8 @@ export class RecommenderMetrics {
   readonly served: Counter<'source'>;
   readonly embeddingRows: Counter<'origin'>;
   readonly deadLettered: Counter<'code'>;
+  readonly checkpointSeconds: Histogram;
+  readonly checkpointFailures: Counter;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     this.batchSize = new Histogram({
@@ -41,6 +43,17 @@ export class RecommenderMetrics {
       name: 'kairos_recommender_embedding_rows_total',
       help: 'Item embedding rows updated, learned here (local) or from other replicas (replicated)',
       labelNames: ['origin'],
+      registers: [registry],
+    });
+    this.checkpointSeconds = new Histogram({
+      name: 'kairos_recommender_embedding_checkpoint_seconds',
+      help: 'Writing the learned rows and user vectors of one checkpoint (MongoDB and item-embeddings)',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    });
+    this.checkpointFailures = new Counter({
+      name: 'kairos_recommender_embedding_checkpoint_failures_total',
+      help: 'Checkpoints that failed; their rows are retried with the next one',
       registers: [registry],
     });
     this.deadLettered = new Counter({

@@ -106,6 +106,11 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
     default: '30000',
     meaning: 'Consumer group session timeout: how long a crashed consumer holds its partitions.',
   },
+  KAFKA_CONSUMER_CONCURRENCY: {
+    default: '12',
+    meaning:
+      'Partition batches one consumer processes at once (one fetch returns a batch per partition; fewer means they wait their turn).',
+  },
   KAFKA_COMPRESSION: {
     default: 'lz4',
     meaning: 'Producer compression: `none`, `gzip` or `lz4` (lz4-napi).',
@@ -180,6 +185,11 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
   MODEL_SMOKE_TIMEOUT_MS: {
     default: '5000',
     meaning: 'Time budget of the smoke inference a model version must pass before it may serve.',
+  },
+  EMBEDDING_CHECKPOINT_INTERVAL_MS: {
+    default: '1000',
+    meaning:
+      'How often the recommender writes learned item rows and user vectors to MongoDB and `item-embeddings` (0 = with every batch, before its offsets are committed); see docs/operations.md.',
   },
   MODEL_MAX_ITEMS: {
     default: '5000000',

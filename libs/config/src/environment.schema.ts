@@ -113,6 +113,13 @@ export class EnvironmentSchema {
   @Max(300_000)
   KAFKA_SESSION_TIMEOUT_MS?: number;
 
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  KAFKA_CONSUMER_CONCURRENCY?: number;
+
   @IsOptional() @IsIn(KAFKA_COMPRESSIONS) KAFKA_COMPRESSION?: (typeof KAFKA_COMPRESSIONS)[number];
 
   @IsOptional() @IsIn(ON_OFF) KAIROS_AUTH?: (typeof ON_OFF)[number];
@@ -176,6 +183,13 @@ export class EnvironmentSchema {
   MODEL_POLL_INTERVAL_MS?: number;
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(600_000) MODEL_SMOKE_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  EMBEDDING_CHECKPOINT_INTERVAL_MS?: number;
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000_000) MODEL_MAX_ITEMS?: number;
 

@@ -14,6 +14,8 @@ export interface KafkaConfig {
   readonly acks: -1 | 0 | 1;
   readonly compression: (typeof KAFKA_COMPRESSIONS)[number];
   readonly sessionTimeoutMs: number;
+  /** Partition batches a consumer processes at once; order within a partition always holds. */
+  readonly consumerConcurrency: number;
 }
 
 export interface HttpConfig {
@@ -63,6 +65,14 @@ export interface ModelConfig {
   readonly intraOpNumThreads: number;
 }
 
+export interface RecommenderConfig {
+  /**
+   * How often learned item rows and user vectors are written to MongoDB and `item-embeddings`;
+   * 0 = with every batch, before its offsets are committed.
+   */
+  readonly embeddingCheckpointMs: number;
+}
+
 export interface EmbeddedConfig {
   /** Absolute path of the data directory (log, offsets, state snapshots). */
   readonly dataDir: string;
@@ -92,6 +102,7 @@ export interface KairosConfig {
   /** Null for apps that do not use MongoDB (ingest). */
   readonly mongo: MongoConfig | null;
   readonly models: ModelConfig;
+  readonly recommender: RecommenderConfig;
   readonly demo: DemoConfig;
 }
 

@@ -97,6 +97,7 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
       acks: parseAcks(parsed.KAFKA_ACKS ?? 'all'),
       compression: parsed.KAFKA_COMPRESSION ?? 'lz4',
       sessionTimeoutMs: parsed.KAFKA_SESSION_TIMEOUT_MS ?? 30_000,
+      consumerConcurrency: parsed.KAFKA_CONSUMER_CONCURRENCY ?? 12,
     },
     http: {
       authEnabled,
@@ -125,6 +126,9 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
       maxItems: parsed.MODEL_MAX_ITEMS ?? 5_000_000,
       maxDimension: parsed.MODEL_MAX_DIMENSION ?? 1_024,
       intraOpNumThreads: parsed.MODEL_INTRA_OP_THREADS ?? 0,
+    },
+    recommender: {
+      embeddingCheckpointMs: parsed.EMBEDDING_CHECKPOINT_INTERVAL_MS ?? 1_000,
     },
     demo: {
       enabled: (parsed.KAIROS_DEMO ?? (authEnabled ? 'off' : 'on')) === 'on',

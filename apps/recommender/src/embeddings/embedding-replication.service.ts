@@ -14,6 +14,7 @@ import {
 } from '@kairos/messaging';
 import { type ModelRef } from '@kairos/model';
 import { type ItemRowUpdate, type RecommendationEngine } from '@kairos/recsys';
+import { vectorFromBase64, vectorToBase64 } from '@kairos/storage';
 import { EngineService } from '../engine/engine.service';
 import { RecommenderMetrics } from '../recommender.metrics';
 
@@ -22,7 +23,11 @@ interface EmbeddingRowMessage {
   readonly itemId: string;
   readonly model: ModelRef;
   readonly version: number;
-  readonly vector: number[];
+  /**
+   * Float32 little-endian, base64: a third of the size of a JSON number array and far cheaper
+   * to write and parse. Records written before that change carry a number array; both are read.
+   */
+  readonly vector: string | number[];
   /** The replica that learned it (for operators reading the topic). */
   readonly origin: string;
 }
@@ -67,7 +72,7 @@ export class EmbeddingReplicationService implements OnApplicationBootstrap, OnAp
           itemId: row.itemId,
           model,
           version: row.version,
-          vector: Array.from(row.vector),
+          vector: vectorToBase64(row.vector),
           origin: this.config.instanceId,
         } satisfies EmbeddingRowMessage,
       })),
@@ -99,7 +104,7 @@ export class EmbeddingReplicationService implements OnApplicationBootstrap, OnAp
       // are not skipped by origin, so a replica restarted under the same id gets them back.
       if (row.model.name !== serving.model.name || row.model.version !== serving.model.version)
         continue;
-      const vector = Float32Array.from(row.vector);
+      const vector = row.vector;
       if (!this.supersedes(serving.engine, row.itemId, row.version, vector)) continue;
       serving.engine.applyRow({ itemId: row.itemId, vector, version: row.version });
       applied++;
@@ -128,20 +133,31 @@ function supersedes(
   return false;
 }
 
-function parseRow(value: Buffer | null): EmbeddingRowMessage | null {
+type ParsedRow = Omit<EmbeddingRowMessage, 'vector'> & { readonly vector: Float32Array };
+
+function parseRow(value: Buffer | null): ParsedRow | null {
   if (value === null) return null;
   try {
     const row = JSON.parse(value.toString('utf8')) as Partial<EmbeddingRowMessage>;
+    const vector = decodeVector(row.vector);
     const valid =
       typeof row.itemId === 'string' &&
       typeof row.version === 'number' &&
       typeof row.origin === 'string' &&
       typeof row.model?.name === 'string' &&
       typeof row.model.version === 'string' &&
-      Array.isArray(row.vector) &&
-      row.vector.every((x) => typeof x === 'number' && Number.isFinite(x));
-    return valid ? (row as EmbeddingRowMessage) : null;
+      vector !== null &&
+      vector.every((x) => Number.isFinite(x));
+    return valid ? ({ ...row, vector } as ParsedRow) : null;
   } catch {
     return null;
   }
+}
+
+function decodeVector(vector: unknown): Float32Array | null {
+  if (Array.isArray(vector)) {
+    return vector.every((x) => typeof x === 'number') ? Float32Array.from(vector) : null;
+  }
+  // A length that is not whole floats throws in vectorFromBase64: parseRow reports it malformed.
+  return typeof vector === 'string' ? vectorFromBase64(vector) : null;
 }

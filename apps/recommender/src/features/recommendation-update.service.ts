@@ -10,7 +10,7 @@ import {
 } from '@kairos/messaging';
 import { withSpan } from '@kairos/telemetry';
 import { CatalogService } from '../catalog/catalog.service';
-import { EmbeddingReplicationService } from '../embeddings/embedding-replication.service';
+import { EmbeddingCheckpointService } from '../embeddings/embedding-checkpoint.service';
 import { EmbeddingStore } from '../embeddings/embedding.store';
 import { EngineService } from '../engine/engine.service';
 import { type RecommendationList } from '../recommendations/recommendation';
@@ -27,7 +27,8 @@ export const PRECOMPUTED_ITEMS = 100;
  * One consumed `session-features` batch → learned, scored and stored:
  * 1. undecodable records go to `session-features.dlq`;
  * 2. the events the engine has not seen are learned (item rows, prior, user vectors); the changed
- *    rows and the users' vectors are written to MongoDB and the rows published to the replicas;
+ *    rows and vectors are left to the next checkpoint (EmbeddingCheckpointService) for MongoDB
+ *    and the other replicas;
  * 3. every user of the batch is scored in one inference call per engine batch (not per record);
  * 4. the lists are written to MongoDB, then cached, then handed to whoever watches those users
  *    (the demo's live stream). Offsets are committed after `process` resolves; any failure
@@ -43,7 +44,7 @@ export class RecommendationUpdateService {
     private readonly engines: EngineService,
     private readonly catalog: CatalogService,
     private readonly store: RecommendationStore,
-    private readonly replication: EmbeddingReplicationService,
+    private readonly checkpoint: EmbeddingCheckpointService,
     private readonly embeddings: EmbeddingStore,
     private readonly deadLetters: DeadLetterPublisher,
     private readonly metrics: RecommenderMetrics,
@@ -63,23 +64,18 @@ export class RecommendationUpdateService {
 
     const { engine, model } = serving;
     const records = [...latest.values()];
+    const userIds = records.map((record) => record.userId);
     await withSpan('embedding.update', async (span) => {
-      await this.restoreUserVectors(records.map((record) => record.userId));
+      await this.restoreUserVectors(userIds);
       // Every snapshot in order, not only the latest: a session that closed mid-batch took
       // events with it that only the earlier snapshots carry.
       const learned = engine.observe(this.fresh.extract(valid));
-      const rows = engine.exportRows(learned.changedItemIds);
-      const now = this.clock();
-      const userVectors = records.flatMap(({ userId }) => {
-        const vector = engine.userEmbedding(userId);
-        return vector === undefined ? [] : [{ userId, vector }];
+      span?.setAttributes({
+        'kairos.item_rows': learned.changedItemIds.length,
+        'kairos.users': userIds.length,
       });
-      span?.setAttributes({ 'kairos.item_rows': rows.length, 'kairos.users': userVectors.length });
-      await Promise.all([
-        this.embeddings.saveRows(rows, model, now),
-        this.embeddings.saveUsers(userVectors, model, now),
-        this.replication.publish(rows, model),
-      ]);
+      // Written by the next checkpoint (MongoDB and the replicas), not on this batch's path.
+      await this.checkpoint.changed(model, learned.changedItemIds, userIds);
     });
 
     const answers = await engine.recommend(

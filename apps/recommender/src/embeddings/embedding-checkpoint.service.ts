@@ -1,0 +1,141 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type Clock, InjectClock, InjectConfig, type KairosConfig } from '@kairos/config';
+import { type ModelRef } from '@kairos/model';
+import { withSpan } from '@kairos/telemetry';
+import { EngineService } from '../engine/engine.service';
+import { RecommenderMetrics } from '../recommender.metrics';
+import { EmbeddingReplicationService } from './embedding-replication.service';
+import { EmbeddingStore } from './embedding.store';
+
+/** What changed since the last checkpoint, in the space of one model. */
+interface Pending {
+  readonly model: ModelRef;
+  readonly itemIds: Set<string>;
+  readonly userIds: Set<string>;
+}
+
+/**
+ * Write-behind for what the engine learns online: item rows go to MongoDB `item_embeddings` and
+ * the `item-embeddings` topic, user vectors to `user_embeddings`, every
+ * EMBEDDING_CHECKPOINT_INTERVAL_MS, each changed row or vector once however often it changed.
+ *
+ * Why not with every batch: a transition changes the target, the sampled negatives and the
+ * user's whole history (~25 rows), so writing per batch made these writes most of the storage
+ * and broker traffic and put them between an event and its recommendation list. A user's
+ * history rows change on each of their events, so a one-second window writes each far fewer
+ * times.
+ *
+ * What a crash costs: learning of the last interval (rows and vectors nudged by events whose
+ * offsets are already committed). No event and no recommendation list is lost: session state
+ * is the feature service's and lists are written before offsets are committed. A graceful stop
+ * flushes. With the interval set to 0, every batch writes before it is committed.
+ */
+@Injectable()
+export class EmbeddingCheckpointService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('embeddings');
+  private pending: Pending | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly engines: EngineService,
+    private readonly embeddings: EmbeddingStore,
+    private readonly replication: EmbeddingReplicationService,
+    private readonly metrics: RecommenderMetrics,
+    @InjectConfig() private readonly config: KairosConfig,
+    @InjectClock() private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    const intervalMs = this.config.recommender.embeddingCheckpointMs;
+    if (intervalMs === 0) return;
+    this.timer = setInterval(() => {
+      this.flush().catch(() => undefined); // logged and retried by flush itself
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush().catch(() => undefined);
+  }
+
+  /**
+   * Records rows and vectors the engine changed for `model`. Resolves at once, or, with
+   * checkpoints every batch (interval 0), once they are written.
+   */
+  async changed(
+    model: ModelRef,
+    itemIds: Iterable<string>,
+    userIds: Iterable<string>,
+  ): Promise<void> {
+    this.mark(model, itemIds, userIds);
+    if (this.config.recommender.embeddingCheckpointMs === 0) await this.flush();
+  }
+
+  /** Writes everything changed so far; checkpoints run one at a time, in order. */
+  flush(): Promise<void> {
+    const run = this.flushing.then(() => this.writePending());
+    this.flushing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async writePending(): Promise<void> {
+    const taken = this.pending;
+    this.pending = null;
+    const serving = this.engines.current();
+    if (taken === null || serving === null || !sameModel(taken.model, serving.model)) return;
+    const { engine, model } = serving;
+    const started = performance.now();
+    // Exported now, in one synchronous step: the latest values, copied before any await.
+    const rows = engine.exportRows([...taken.itemIds]);
+    const users = [...taken.userIds].flatMap((userId) => {
+      const vector = engine.userEmbedding(userId);
+      return vector === undefined ? [] : [{ userId, vector: vector.slice() }];
+    });
+    const now = this.clock();
+    try {
+      // Its own trace (a timer, not a request, starts it); the MongoDB spans are its children.
+      await withSpan(
+        'embedding.checkpoint',
+        () =>
+          Promise.all([
+            this.embeddings.saveRows(rows, model, now),
+            this.embeddings.saveUsers(users, model, now),
+            this.replication.publish(rows, model),
+          ]),
+        { attributes: { 'kairos.item_rows': rows.length, 'kairos.users': users.length } },
+      );
+      this.metrics.checkpointSeconds.observe((performance.now() - started) / 1_000);
+    } catch (error) {
+      // Back into the next checkpoint (merged with what changed meanwhile), never dropped.
+      this.metrics.checkpointFailures.inc();
+      this.logger.warn(
+        `checkpoint of ${rows.length} row(s) and ${users.length} user vector(s) failed, ` +
+          `retrying with the next one: ${String(error)}`,
+      );
+      // Unless a newer model's marks took the slot meanwhile (read anew: awaits passed).
+      const current = this.pending as Pending | null;
+      if (current === null || sameModel(current.model, model)) {
+        this.mark(model, taken.itemIds, taken.userIds);
+      }
+      throw error;
+    }
+  }
+
+  private mark(model: ModelRef, itemIds: Iterable<string>, userIds: Iterable<string>): void {
+    let pending = this.pending;
+    if (pending === null || !sameModel(pending.model, model)) {
+      // Marks of a model no longer served are dropped: activating a model re-seeds the table.
+      pending = { model, itemIds: new Set(), userIds: new Set() };
+      this.pending = pending;
+    }
+    for (const itemId of itemIds) pending.itemIds.add(itemId);
+    for (const userId of userIds) pending.userIds.add(userId);
+  }
+}
+
+function sameModel(a: ModelRef, b: ModelRef): boolean {
+  return a.name === b.name && a.version === b.version;
+}
