@@ -3,12 +3,14 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { type KairosConfig, loadConfig } from '@kairos/config';
 import { Topic, TOPIC_SPECS } from '@kairos/contracts';
 import {
+  ConsumerAssignments,
   ConsumerLagMonitor,
   createKafka,
   type InboundBatch,
   KafkaBatchContext,
   KafkaPublisher,
   partitionForKey,
+  physicalGroupId,
   physicalTopic,
   TopicAdminService,
 } from '@kairos/messaging';
@@ -75,6 +77,7 @@ describeWithInfra('messaging against the real Kafka broker', ['kafka'], () => {
   let config: KairosConfig;
   let app: INestApplication;
   let admin: Admin;
+  let assignmentChanges = 0;
 
   beforeAll(async () => {
     config = loadConfig('ingest', {
@@ -93,6 +96,7 @@ describeWithInfra('messaging against the real Kafka broker', ['kafka'], () => {
       config,
     );
     await app.init();
+    app.get(ConsumerAssignments).onChange('probe', () => (assignmentChanges += 1));
     await app.startAllMicroservices();
     admin = createKafka(config.kafka, 'test-admin').admin();
     await admin.connect();
@@ -236,5 +240,27 @@ describeWithInfra('messaging against the real Kafka broker', ['kafka'], () => {
       { what: 'the probe group to commit everything', timeoutMs: 20_000 },
     );
     expect(caughtUp.size).toBe(ends.length);
+  });
+
+  it('tells ConsumerAssignments when the group rebalances, so caches of owned users are dropped', async () => {
+    await eventually(() => Promise.resolve(assignmentChanges > 0 ? true : undefined), {
+      what: 'the first assignment to be reported',
+    });
+    const before = assignmentChanges;
+    // A second member joins the group: the broker rebalances the probe's partitions.
+    const member = createKafka(config.kafka, 'test-second-member').consumer({
+      groupId: physicalGroupId(prefix, 'probe'),
+    });
+    await member.connect();
+    await member.subscribe({ topics: [physicalTopic(prefix, Topic.Events)] });
+    await member.run({ eachMessage: () => Promise.resolve() });
+    try {
+      await eventually(() => Promise.resolve(assignmentChanges > before ? true : undefined), {
+        what: 'the rebalance to be reported',
+        timeoutMs: 30_000,
+      });
+    } finally {
+      await member.disconnect();
+    }
   });
 });

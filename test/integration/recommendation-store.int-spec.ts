@@ -6,9 +6,10 @@ import {
 } from '../../apps/recommender/src/recommendations/recommendation.schema';
 import { MongoRecommendationRepository } from '../../apps/recommender/src/recommendations/mongo-recommendation.repository';
 import {
-  CACHE_FRESH_MS,
+  READ_THROUGH_FRESH_MS,
   RecommendationStore,
 } from '../../apps/recommender/src/recommendations/recommendation.store';
+import { ConsumerAssignments } from '@kairos/messaging';
 import { describeWithInfra, requireEnv, uniqueTestPrefix } from '../support/infra';
 
 const list = (userId: string, version: number): RecommendationList => ({
@@ -27,14 +28,14 @@ const list = (userId: string, version: number): RecommendationList => ({
  * snapshot's version, against the real MongoDB-protocol server.
  */
 describeWithInfra(
-  'recommendation store: versioned writes and a briefly trusted cache',
+  'recommendation store: versioned writes and a cache trusted while the partitions are owned',
   ['mongo'],
   () => {
     let connection: Connection;
     let model: Model<RecommendationDocument>;
     let now = 0;
-    const newStore = () =>
-      new RecommendationStore(new MongoRecommendationRepository(model), () => now);
+    const newStore = (assignments = new ConsumerAssignments()) =>
+      new RecommendationStore(new MongoRecommendationRepository(model), () => now, assignments);
 
     beforeAll(async () => {
       const uri = new URL(requireEnv('MONGODB_URI'));
@@ -80,15 +81,31 @@ describeWithInfra(
       expect((await newStore().stored('legacy'))?.asOfEventId).toBe('legacy-e1');
     });
 
-    it('answers from memory only briefly, then reads what another replica wrote', async () => {
-      const mine = newStore();
+    it('answers lists it computed from memory until its partitions may have moved', async () => {
+      const assignments = new ConsumerAssignments();
+      const mine = newStore(assignments);
       const other = newStore();
       await mine.saveMany([list('c', 1)]);
-      await other.saveMany([list('c', 2)]);
+      now += READ_THROUGH_FRESH_MS * 10;
       expect(mine.cached('c')?.asOfEventId).toBe('c-e1');
-      now += CACHE_FRESH_MS + 1;
+
+      // A rebalance gives c's partition to the other replica, which writes a newer list.
+      assignments.changed('recommender');
+      await other.saveMany([list('c', 2)]);
       expect(mine.cached('c')).toBeUndefined();
       expect((await mine.stored('c'))?.asOfEventId).toBe('c-e2');
+    });
+
+    it('trusts a list it only read briefly, then reads what the owner wrote since', async () => {
+      const mine = newStore();
+      const owner = newStore();
+      await owner.saveMany([list('d', 1)]);
+      expect((await mine.stored('d'))?.asOfEventId).toBe('d-e1');
+      await owner.saveMany([list('d', 2)]);
+      expect(mine.cached('d')?.asOfEventId).toBe('d-e1');
+      now += READ_THROUGH_FRESH_MS + 1;
+      expect(mine.cached('d')).toBeUndefined();
+      expect((await mine.stored('d'))?.asOfEventId).toBe('d-e2');
     });
   },
 );

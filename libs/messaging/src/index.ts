@@ -1,4 +1,5 @@
 export { MessagingModule } from './messaging.module';
+export { ConsumerAssignments } from './consumer-assignments';
 export { KafkaPublisher } from './kafka/kafka.publisher';
 export { MessagePublisher, type OutboundMessage } from './ports/message-publisher';
 export { EventLogAdmin, EventLogReadiness } from './ports/event-log-admin';

@@ -6,6 +6,7 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { KAIROS_CONFIG, type KairosConfig } from '@kairos/config';
+import { ConsumerAssignments } from './consumer-assignments';
 import { InProcessLogAdmin, InProcessLogReadiness } from './in-process/in-process-admin';
 import { InProcessBroadcastConsumers } from './in-process/in-process-broadcast';
 import { InProcessLog } from './in-process/in-process-log';
@@ -76,8 +77,8 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       global: true,
-      providers: [...adapters, DeadLetterPublisher, EnsureTopicsAtBoot],
-      exports: [...PORTS, ...exported],
+      providers: [...adapters, DeadLetterPublisher, ConsumerAssignments, EnsureTopicsAtBoot],
+      exports: [...PORTS, ConsumerAssignments, ...exported],
     };
   }
 }

@@ -21,6 +21,7 @@ import { HealthModule, type ReadinessCheck } from '@kairos/health';
 import { configureHttpApp, KairosHttpModule } from '@kairos/http';
 import { type TopicName } from '@kairos/contracts';
 import {
+  ConsumerAssignments,
   InProcessBatchServer,
   InProcessLog,
   KafkaBatchServer,
@@ -88,7 +89,11 @@ export async function createKairosApp(
     const strategy =
       config.mode === 'embedded'
         ? new InProcessBatchServer({ log: app.get(InProcessLog), ...binding })
-        : new KafkaBatchServer({ kafka: config.kafka, ...binding });
+        : new KafkaBatchServer({
+            kafka: config.kafka,
+            assignments: app.get(ConsumerAssignments),
+            ...binding,
+          });
     app.connectMicroservice({ strategy }, { inheritAppConfig: true });
   }
   return app;

@@ -1,16 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { type Clock, InjectClock } from '@kairos/config';
+import { ConsumerAssignments } from '@kairos/messaging';
 import { type RecommendationList } from './recommendation';
 import { RecommendationRepository } from './recommendation.repository';
 
 /** Lists kept in memory; the least recently written are dropped first (the repository keeps them all). */
 const CACHE_CAPACITY = 200_000;
+/** The consumer group whose partitions decide which users' lists this replica writes. */
+const RECOMMENDER_GROUP = 'recommender';
 /**
- * How long a replica answers a user from memory before reading MongoDB again. Another replica
- * may own the user now (rebalance, a paused replica's partitions moved) and have written a newer
- * list; this bounds how long a replica can serve its own older copy.
+ * How long a list read from MongoDB (a user this replica does not compute) is answered from
+ * memory before it is read again: the replica that owns the user keeps writing newer ones.
  */
-export const CACHE_FRESH_MS = 2_000;
+export const READ_THROUGH_FRESH_MS = 2_000;
 
 /**
  * A cached list in compact form: item ids (strings shared with the engine's table, so a slot
@@ -27,9 +29,18 @@ interface CompactList {
   readonly asOfVersion: number | null;
   readonly computedAt: number;
   readonly cachedAt: number;
+  /**
+   * Written by this replica's consumer: it owns the user's partition, so nobody writes a newer
+   * list until the assignment changes, when every owned entry is forgotten.
+   */
+  readonly owned: boolean;
 }
 
-/** Precomputed lists: a bounded, briefly trusted in-memory cache in front of the RecommendationRepository port. */
+/**
+ * Precomputed lists: a bounded in-memory cache in front of the RecommendationRepository port.
+ * Lists this replica computed are answered from memory for as long as it owns their users'
+ * partitions; lists it only read are trusted briefly (READ_THROUGH_FRESH_MS).
+ */
 @Injectable()
 export class RecommendationStore {
   private readonly cache = new Map<string, CompactList>();
@@ -37,12 +48,15 @@ export class RecommendationStore {
   constructor(
     private readonly repository: RecommendationRepository,
     @InjectClock() private readonly clock: Clock,
-  ) {}
+    assignments: ConsumerAssignments,
+  ) {
+    assignments.onChange(RECOMMENDER_GROUP, () => this.forgetOwned());
+  }
 
   cached(userId: string): RecommendationList | undefined {
     const compact = this.cache.get(userId);
     if (compact === undefined) return undefined;
-    if (this.clock() - compact.cachedAt > CACHE_FRESH_MS) {
+    if (!compact.owned && this.clock() - compact.cachedAt > READ_THROUGH_FRESH_MS) {
       this.cache.delete(userId);
       return undefined;
     }
@@ -59,7 +73,7 @@ export class RecommendationStore {
 
   async stored(userId: string): Promise<RecommendationList | null> {
     const list = await this.repository.findOne(userId);
-    if (list !== null) this.remember(list);
+    if (list !== null) this.remember(list, false);
     return list;
   }
 
@@ -72,11 +86,19 @@ export class RecommendationStore {
     const superseded = await this.repository.saveMany(lists);
     for (const list of lists) {
       if (superseded.has(list.userId)) this.cache.delete(list.userId);
-      else this.remember(list);
+      else this.remember(list, true);
     }
   }
 
-  private remember(list: RecommendationList): void {
+  /**
+   * Partitions may have moved: another replica may write newer lists for users whose lists this
+   * one computed. Those entries go; the next GET reads MongoDB.
+   */
+  private forgetOwned(): void {
+    for (const [userId, entry] of this.cache) if (entry.owned) this.cache.delete(userId);
+  }
+
+  private remember(list: RecommendationList, owned: boolean): void {
     this.cache.delete(list.userId);
     this.cache.set(list.userId, {
       itemIds: list.items.map((item) => item.itemId),
@@ -87,6 +109,7 @@ export class RecommendationStore {
       asOfVersion: list.asOfVersion,
       computedAt: list.computedAt,
       cachedAt: this.clock(),
+      owned,
     });
     if (this.cache.size > CACHE_CAPACITY) {
       const oldest = this.cache.keys().next();

@@ -5,6 +5,7 @@ import { isTopicName, type TopicName } from '@kairos/contracts';
 import { traceBatch } from '@kairos/telemetry';
 import { type Batch, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
+import { type ConsumerAssignments } from '../consumer-assignments';
 import { createKafka } from './kafka-client.factory';
 import { type InboundBatch, type InboundMessage } from './inbound-message';
 import { KafkaBatchContext } from './kafka-batch.context';
@@ -22,6 +23,8 @@ export interface KafkaBatchServerOptions {
   /** Start a new group at the earliest offset so nothing produced before the first boot is missed. */
   readonly fromBeginning?: boolean;
   readonly retryBackoff?: RetryBackoff;
+  /** Told whenever this member's partitions may change (see ConsumerAssignments). */
+  readonly assignments?: ConsumerAssignments;
 }
 
 /**
@@ -78,6 +81,19 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       maxBytesPerPartition: 1_048_576,
     });
     this.consumer = consumer;
+    const assignments = this.options.assignments;
+    if (assignments !== undefined) {
+      // A rebalance starting (partitions about to be revoked), the new assignment, or no
+      // consumer any more: each may change which users this process owns.
+      for (const event of [
+        consumer.events.REBALANCING,
+        consumer.events.GROUP_JOIN,
+        consumer.events.STOP,
+        consumer.events.CRASH,
+      ]) {
+        consumer.on(event, () => assignments.changed(groupId));
+      }
+    }
     const byPhysical = new Map(
       topics.map((topic) => [physicalTopic(kafka.topicPrefix, topic), topic]),
     );
