@@ -33,7 +33,7 @@ MONGO_SERVERS=(mongo-java-server ferretdb)
 # Kafka 4.3.1 is the newest 4.x whose artifacts were all on Maven Central when
 # this was written (4.4.0's kafka_2.13 pom needs kafka-tools-api:4.4.0: 404).
 KAFKA_VERSION="${KAFKA_VERSION:-4.3.1}"
-KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xmx512m -Xms256m}"
+KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xmx1g -Xms256m}"
 # FerretDB v1.24.2 is the newest v1.24 patch the Go proxy serves. Staying on
 # v1: v2 needs PostgreSQL with the DocumentDB extension, v1 has embedded SQLite.
 FERRETDB_VERSION="${FERRETDB_VERSION:-v1.24.2}"

@@ -19,10 +19,20 @@ export async function kafkaRoundTrip(options: {
   const kafka = createKafka(options.config.kafka, 'bench-round-trip');
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    topics: [{ topic: options.topic, numPartitions: options.config.kafka.topicPartitions }],
-    waitForLeaders: true,
-  });
+  // A loaded single-node KRaft broker sometimes answers the leader wait of a topic it has just
+  // created with UNKNOWN_TOPIC_OR_PARTITION; creating again is idempotent, so try a few times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.createTopics({
+        topics: [{ topic: options.topic, numPartitions: options.config.kafka.topicPartitions }],
+        waitForLeaders: true,
+      });
+      break;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
+    }
+  }
   await admin.disconnect();
   const producer = kafka.producer({
     createPartitioner: JavaCompatiblePartitioner,
