@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { type Clock, InjectClock, InjectConfig, type KairosConfig } from '@kairos/config';
 import { RecordHeader, SCHEMA_VERSION, Topic, UserEventMessage } from '@kairos/contracts';
 import {
+  ConsumerAssignments,
   type DeadLetter,
   DeadLetterPublisher,
   decodeRecord,
@@ -15,9 +16,12 @@ import { applyEvents, DEFAULT_SESSION_RULES, type IncomingEvent } from '../sessi
 import { type SessionRules, type UserState } from '../sessions/user-state';
 import { SessionArchiveStore, type SessionSnapshot } from '../storage/session-archive.store';
 import { UserStateStore, type VersionedState } from '../storage/user-state.store';
+import { WrittenStates } from './written-states';
 
 /** Lost optimistic-concurrency races are reapplied this many times before the batch is retried. */
 const MAX_WRITE_ATTEMPTS = 5;
+/** Users whose last written state is kept in memory (a few KB each). */
+const WRITTEN_STATES_CAPACITY = 10_000;
 
 /**
  * One consumed batch → durable user state → `session-features`. Steps, each durable before the
@@ -33,6 +37,7 @@ const MAX_WRITE_ATTEMPTS = 5;
 @Injectable()
 export class SessionUpdateService {
   private readonly logger = new Logger('sessions');
+  private readonly written = new WrittenStates(WRITTEN_STATES_CAPACITY);
   readonly rules: SessionRules;
 
   constructor(
@@ -43,8 +48,10 @@ export class SessionUpdateService {
     private readonly metrics: FeatureMetrics,
     @InjectConfig() config: KairosConfig,
     @InjectClock() private readonly clock: Clock,
+    assignments: ConsumerAssignments,
   ) {
     this.rules = { ...DEFAULT_SESSION_RULES, ...config.sessions };
+    assignments.onChange('feature', () => this.written.clear());
   }
 
   async process(batch: InboundBatch): Promise<void> {
@@ -121,7 +128,7 @@ export class SessionUpdateService {
     const final = new Map<string, { state: UserState; closed: SessionSnapshot[] }>();
     let pending = [...byUser.keys()];
     for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS && pending.length > 0; attempt++) {
-      const stored = await this.users.loadMany(pending);
+      const stored = await this.load(pending, attempt);
       const writes: VersionedState[] = [];
       const results = new Map<string, { state: UserState; closed: SessionSnapshot[] }>();
       for (const userId of pending) {
@@ -154,9 +161,22 @@ export class SessionUpdateService {
       }
       // Snapshots first: they are idempotent upserts derived from the state, so a crash before
       // the state write replays to the same documents, and a lost race rewrites them next attempt.
-      await this.sessions.upsertMany(snapshotsOf(results));
-      const lost = new Set(await this.users.saveMany(writes, now));
+      let lost: Set<string>;
+      try {
+        await this.sessions.upsertMany(snapshotsOf(results));
+        lost = new Set(await this.users.saveMany(writes, now));
+      } catch (error) {
+        // Whether the writes landed is unknown: the retried batch reads these users back.
+        this.written.forget(pending);
+        throw error;
+      }
       if (lost.size > 0) this.metrics.writeConflicts.inc(lost.size);
+      this.written.forget(lost);
+      for (const write of writes) {
+        if (!lost.has(write.state.userId)) {
+          this.written.remember(write.state.userId, { ...write, version: write.version + 1 });
+        }
+      }
       for (const [userId, result] of results) if (!lost.has(userId)) final.set(userId, result);
       pending = [...lost];
     }
@@ -166,6 +186,18 @@ export class SessionUpdateService {
       );
     }
     return final;
+  }
+
+  /**
+   * First attempt: states this consumer wrote last come from memory, the rest from storage.
+   * After a lost race, always from storage: someone else wrote those users.
+   */
+  private async load(userIds: readonly string[], attempt: number) {
+    if (attempt > 1) return this.users.loadMany(userIds);
+    const { found, missing } = this.written.lookup(userIds);
+    if (missing.length === 0) return found;
+    for (const [userId, state] of await this.users.loadMany(missing)) found.set(userId, state);
+    return found;
   }
 }
 
