@@ -110,6 +110,11 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
     default: 'lz4',
     meaning: 'Producer compression: `none`, `gzip` or `lz4` (lz4-napi).',
   },
+  KAFKA_TOPIC_SETUP_TIMEOUT_MS: {
+    default: '60000',
+    meaning:
+      'At boot: how long an app retries creating topics and waiting for their leaders (each retry logged) before it exits naming them.',
+  },
   KAIROS_AUTH: {
     default: 'on',
     meaning: '`off` disables API-key auth (local use only; logged loudly at boot).',

@@ -14,6 +14,11 @@ export interface KafkaConfig {
   readonly acks: -1 | 0 | 1;
   readonly compression: (typeof KAFKA_COMPRESSIONS)[number];
   readonly sessionTimeoutMs: number;
+  /**
+   * Budget for creating topics and seeing a leader on every partition at boot; a fresh topic
+   * briefly answers "does not host this topic-partition" or is mid leader election.
+   */
+  readonly topicSetupTimeoutMs: number;
 }
 
 export interface HttpConfig {

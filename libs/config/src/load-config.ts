@@ -97,6 +97,7 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
       acks: parseAcks(parsed.KAFKA_ACKS ?? 'all'),
       compression: parsed.KAFKA_COMPRESSION ?? 'lz4',
       sessionTimeoutMs: parsed.KAFKA_SESSION_TIMEOUT_MS ?? 30_000,
+      topicSetupTimeoutMs: parsed.KAFKA_TOPIC_SETUP_TIMEOUT_MS ?? 60_000,
     },
     http: {
       authEnabled,
