@@ -13,7 +13,8 @@ import {
   SESSION_FEATURES_POISON,
   writeWithKcat,
 } from './support/poison-pills';
-import { ResilientSender, truthOfAccepted } from './support/resilient-sender';
+import { describeExactCounts, expectExactlyOnce, settleAndCount } from './support/exactly-once';
+import { ResilientSender } from './support/resilient-sender';
 
 const EVENTS = chaosSetting('OUTAGE_EVENTS', 4_000);
 const RATE = chaosSetting('RATE', 400);
@@ -64,10 +65,7 @@ describeWithInfra(
       }
       const outcome = await sending;
 
-      const truth = truthOfAccepted(outcome.accepted);
-      await stack.waitForSessions(truth, 5 * 60_000).catch(() => undefined);
-      const sessions = await stack.compareSessions(truth);
-      const stale = await stack.waitForRecommendations(outcome.lastEventOf, 3 * 60_000);
+      const { sessions, stale } = await settleAndCount(stack, outcome);
       const lettersOf = async (
         dlq: typeof Topic.EventsDlq | typeof Topic.SessionFeaturesDlq,
         source: TopicName,
@@ -120,7 +118,7 @@ describeWithInfra(
         {
           fault: 'pipeline',
           injected: `${EVENTS} real events around the pills`,
-          observed: `lost ${sessions.lost}, double counted ${sessions.doubleCounted}, stale recommendations ${stale.length}`,
+          observed: describeExactCounts({ sessions, stale }),
         },
       );
       reportChaos('poison pills', `${written} pills, events=${EVENTS}`, rows);
@@ -136,12 +134,7 @@ describeWithInfra(
       expect(featuresDlq.codes).toEqual(Object.fromEntries(expected[Topic.SessionFeaturesDlq]));
       expect(eventsDlq.unexplained + featuresDlq.unexplained).toBe(0);
       expect(outcome.unexpected).toEqual([]);
-      expect(sessions.examples).toEqual([]);
-      expect({ lost: sessions.lost, doubleCounted: sessions.doubleCounted }).toEqual({
-        lost: 0,
-        doubleCounted: 0,
-      });
-      expect(stale.slice(0, 5)).toEqual([]);
+      expectExactlyOnce({ sessions, stale });
     });
   },
 );
