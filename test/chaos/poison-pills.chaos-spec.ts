@@ -1,5 +1,6 @@
 import { Topic, type TopicName } from '@kairos/contracts';
 import { DeadLetterHeader, physicalTopic } from '@kairos/messaging';
+import { missingDeadLetterHeaders } from '../support/dead-letters';
 import { describeWithInfra, eventually } from '../support/infra';
 import { readTopic, type TopicRecord } from '../support/topic-reader';
 import { ChaosStack } from './support/chaos-stack';
@@ -81,8 +82,9 @@ describeWithInfra(
           want,
           records,
           codes: countCodes(records),
-          unexplained: records.filter((record) => !explained(record, physicalTopic(prefix, source)))
-            .length,
+          unexplained: records.filter(
+            (record) => missingDeadLetterHeaders(record, physicalTopic(prefix, source)).length > 0,
+          ).length,
         };
       };
       const eventsDlq = await lettersOf(Topic.EventsDlq, Topic.Events);
@@ -146,14 +148,4 @@ function countCodes(records: readonly TopicRecord[]): Record<string, number> {
     codes[code] = (codes[code] ?? 0) + 1;
   }
   return codes;
-}
-
-/** A dead letter says why (code and message) and where from (topic, partition, offset). */
-function explained(record: TopicRecord, sourceTopic: string): boolean {
-  return (
-    (record.headers[DeadLetterHeader.ErrorMessage] ?? '').length > 0 &&
-    record.headers[DeadLetterHeader.SourceTopic] === sourceTopic &&
-    /^\d+$/.test(record.headers[DeadLetterHeader.SourcePartition] ?? '') &&
-    /^\d+$/.test(record.headers[DeadLetterHeader.SourceOffset] ?? '')
-  );
 }
