@@ -1,7 +1,7 @@
 import { type UserEventMessage } from '@kairos/contracts';
-import { DeadLetterHeader } from '@kairos/messaging';
 import { type AppProcess, startAppProcess } from '../support/app-process';
 import { digineticaStream, truthOf } from '../support/click-stream';
+import { readDeadLetters } from '../support/dead-letters';
 import { FeatureHarness, mismatches } from '../support/feature-harness';
 import {
   describeWithInfra,
@@ -100,18 +100,15 @@ describeWithInfra(
       const stored = await harness.waitUntilCaughtUp(truth);
       expect(mismatches(truth, stored)).toEqual([]);
 
-      const dead = await readTopic(
-        harness.config.kafka,
-        harness.dlqTopic(),
-        (records) => records.length >= poison.length,
+      const dead = await readDeadLetters(
+        (done) => readTopic(harness.config.kafka, harness.dlqTopic(), done),
+        poison.length,
+        `${harness.prefix}events`,
       );
-      expect(dead.map((record) => record.key).sort()).toEqual(
+      expect(dead.records.map((record) => record.key).sort()).toEqual(
         poison.map((record) => record.key).sort(),
       );
-      const codes = Object.fromEntries(
-        dead.map((record) => [record.key, record.headers[DeadLetterHeader.ErrorCode]]),
-      );
-      expect(codes).toEqual({
+      expect(dead.codeByKey).toEqual({
         p1: 'malformed_json',
         p2: 'schema_violation',
         p3: 'missing_value',
@@ -120,13 +117,8 @@ describeWithInfra(
         p6: 'unsupported_schema_version',
         p7: 'schema_violation',
       });
-      for (const record of dead) {
-        expect(record.headers[DeadLetterHeader.SourceTopic]).toBe(`${harness.prefix}events`);
-        expect(Number(record.headers[DeadLetterHeader.SourceOffset])).toBeGreaterThanOrEqual(0);
-        expect(record.headers[DeadLetterHeader.SourcePartition]).toMatch(/^\d+$/);
-        expect(record.headers[DeadLetterHeader.ErrorMessage]?.length).toBeGreaterThan(0);
-      }
-      const original = dead.find((record) => record.key === 'p1');
+      expect(dead.unexplained).toEqual([]);
+      const original = dead.records.find((record) => record.key === 'p1');
       expect(original?.value).toBe('{not json');
     });
 

@@ -115,6 +115,11 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
     default: 'lz4',
     meaning: 'Producer compression: `none`, `gzip` or `lz4` (lz4-napi).',
   },
+  KAFKA_TOPIC_SETUP_TIMEOUT_MS: {
+    default: '60000',
+    meaning:
+      'At boot: how long an app retries creating topics and waiting for their leaders (each retry logged) before it exits naming them.',
+  },
   KAIROS_AUTH: {
     default: 'on',
     meaning: '`off` disables API-key auth (local use only; logged loudly at boot).',
@@ -189,7 +194,7 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
   EMBEDDING_CHECKPOINT_INTERVAL_MS: {
     default: '1000',
     meaning:
-      'How often the recommender writes learned item rows and user vectors to MongoDB and `item-embeddings` (0 = with every batch, before its offsets are committed); see docs/operations.md.',
+      'How often the recommender writes learned item rows and user vectors to MongoDB and `item-embeddings` (0 = with every batch, before its offsets are committed); see Recommender service.',
   },
   MODEL_MAX_ITEMS: {
     default: '5000000',

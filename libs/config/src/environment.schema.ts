@@ -122,6 +122,13 @@ export class EnvironmentSchema {
 
   @IsOptional() @IsIn(KAFKA_COMPRESSIONS) KAFKA_COMPRESSION?: (typeof KAFKA_COMPRESSIONS)[number];
 
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
+  KAFKA_TOPIC_SETUP_TIMEOUT_MS?: number;
+
   @IsOptional() @IsIn(ON_OFF) KAIROS_AUTH?: (typeof ON_OFF)[number];
 
   /** Parsed and checked by parseApiKeys; never echoed in errors because it holds secrets. */

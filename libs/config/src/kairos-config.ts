@@ -16,6 +16,11 @@ export interface KafkaConfig {
   readonly sessionTimeoutMs: number;
   /** Partition batches a consumer processes at once; order within a partition always holds. */
   readonly consumerConcurrency: number;
+  /**
+   * Budget for creating topics and seeing a leader on every partition at boot; a fresh topic
+   * briefly answers "does not host this topic-partition" or is mid leader election.
+   */
+  readonly topicSetupTimeoutMs: number;
 }
 
 export interface HttpConfig {

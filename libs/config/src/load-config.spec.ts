@@ -64,6 +64,11 @@ describe('loadConfig', () => {
     ],
     ['unknown compression', { ...base, KAFKA_COMPRESSION: 'snappy' }, 'KAFKA_COMPRESSION'],
     [
+      'a topic setup budget too short to outlast a leader election',
+      { ...base, KAFKA_TOPIC_SETUP_TIMEOUT_MS: '100' },
+      'KAFKA_TOPIC_SETUP_TIMEOUT_MS',
+    ],
+    [
       'too small max event age',
       { ...base, INGEST_MAX_EVENT_AGE_MS: '10' },
       'INGEST_MAX_EVENT_AGE_MS',

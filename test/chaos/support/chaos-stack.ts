@@ -5,9 +5,14 @@ import { type AppProcess, startAppProcess } from '../../support/app-process';
 import { type UserTruth } from '../../support/click-stream';
 import { FeatureHarness, mismatches } from '../../support/feature-harness';
 import { eventually } from '../../support/infra';
+import { chaosSetting } from './chaos-report';
 
-/** HTTP ports this suite may use: ingest keeps the first, so clients find it after a restart. */
-const PORT_RANGE = { first: 3850, last: 3899 } as const;
+/**
+ * HTTP ports this suite may use (50 from CHAOS_FIRST_PORT, so runs on a shared machine can keep
+ * apart): ingest keeps the first, so clients find it after a restart.
+ */
+const FIRST_PORT = chaosSetting('FIRST_PORT', 3850);
+const PORT_RANGE = { first: FIRST_PORT, last: FIRST_PORT + 49 } as const;
 
 export interface Discrepancy {
   /** Accepted events missing from session state. */

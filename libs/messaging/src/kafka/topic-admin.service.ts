@@ -4,41 +4,29 @@ import { TOPIC_SPECS, type TopicName, type TopicSpec } from '@kairos/contracts';
 import { type Admin } from 'kafkajs';
 import { createKafka } from './kafka-client.factory';
 import { physicalGroupId, physicalTopic } from './topic-names';
+import { TopicProvisioner } from './topic-provisioner';
 import { EventLogAdmin } from '../ports/event-log-admin';
 
 /**
- * Creates missing topics at boot and answers readiness probes. Creation is idempotent: apps
- * starting together may race, and "already exists" counts as success.
+ * Creates missing topics at boot (TopicProvisioner) and answers readiness probes. Creation is
+ * idempotent: apps starting together may race, and "already exists" counts as success.
  */
 @Injectable()
 export class TopicAdminService extends EventLogAdmin implements OnApplicationShutdown {
   private readonly logger = new Logger(TopicAdminService.name);
   private readonly admin: Admin;
+  private readonly provisioner: TopicProvisioner;
   private connecting: Promise<void> | null = null;
 
   constructor(@InjectConfig() private readonly config: KairosConfig) {
     super();
     this.admin = createKafka(config.kafka, 'admin').admin();
+    this.provisioner = new TopicProvisioner(this.admin, config.kafka, this.logger);
   }
 
+  /** Retries with backoff until KAFKA_TOPIC_SETUP_TIMEOUT_MS, then throws (the app does not start). */
   async ensureTopics(specs: readonly TopicSpec[] = TOPIC_SPECS): Promise<string[]> {
-    await this.connect();
-    const { topicPrefix, topicPartitions, replicationFactor } = this.config.kafka;
-    const existing = new Set(await this.admin.listTopics());
-    const missing = specs.filter((spec) => !existing.has(physicalTopic(topicPrefix, spec.name)));
-    if (missing.length > 0) {
-      await this.admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((spec) => ({
-          topic: physicalTopic(topicPrefix, spec.name),
-          numPartitions: topicPartitions,
-          replicationFactor,
-          configEntries: spec.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
-        })),
-      });
-      this.logger.log(`created topics: ${missing.map((spec) => spec.name).join(', ')}`);
-    }
-    return missing.map((spec) => physicalTopic(topicPrefix, spec.name));
+    return this.provisioner.ensure(specs, () => this.connect());
   }
 
   /** Partition count of a topic as the broker reports it. */
