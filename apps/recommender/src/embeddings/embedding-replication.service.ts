@@ -63,7 +63,6 @@ export class EmbeddingReplicationService implements OnApplicationBootstrap, OnAp
 
   async publish(rows: readonly ItemRowUpdate[], model: ModelRef): Promise<void> {
     if (rows.length === 0) return;
-    this.metrics.embeddingRows.inc({ origin: 'local' }, rows.length);
     await this.publisher.publish(
       Topic.ItemEmbeddings,
       rows.map((row) => ({

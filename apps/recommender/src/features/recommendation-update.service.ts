@@ -70,6 +70,7 @@ export class RecommendationUpdateService {
       // Every snapshot in order, not only the latest: a session that closed mid-batch took
       // events with it that only the earlier snapshots carry.
       const learned = engine.observe(this.fresh.extract(valid));
+      this.metrics.embeddingRows.inc({ origin: 'local' }, learned.changedItemIds.length);
       span?.setAttributes({
         'kairos.item_rows': learned.changedItemIds.length,
         'kairos.users': userIds.length,
