@@ -5,9 +5,14 @@ import { type AppProcess, startAppProcess } from '../../support/app-process';
 import { type UserTruth } from '../../support/click-stream';
 import { FeatureHarness, mismatches } from '../../support/feature-harness';
 import { eventually } from '../../support/infra';
+import { chaosSetting } from './chaos-report';
 
-/** HTTP ports this suite may use: ingest keeps the first, so clients find it after a restart. */
-const PORT_RANGE = { first: 3850, last: 3899 } as const;
+/**
+ * HTTP ports this suite may use (50 from CHAOS_PORT_BASE, so parallel runs on one machine can
+ * stay apart): ingest keeps the first, so clients find it after a restart.
+ */
+const PORT_BASE = chaosSetting('PORT_BASE', 3850);
+const PORT_RANGE = { first: PORT_BASE, last: PORT_BASE + 49 } as const;
 
 export interface Discrepancy {
   /** Accepted events missing from session state. */
