@@ -80,6 +80,33 @@ describeWithInfra(
       expect((await newStore().stored('legacy'))?.asOfEventId).toBe('legacy-e1');
     });
 
+    it('keeps the list it just wrote when a read of MongoDB started before the write returns after it', async () => {
+      // A GET missed the cache and read MongoDB; a batch wrote a newer list before that read's
+      // answer was taken in. The read's older copy must not replace the newer one in memory.
+      let readAnswered = (): void => undefined;
+      let releaseRead = (): void => undefined;
+      const answered = new Promise<void>((resolve) => (readAnswered = resolve));
+      const released = new Promise<void>((resolve) => (releaseRead = resolve));
+      class HeldReadRepository extends MongoRecommendationRepository {
+        override async findOne(userId: string): Promise<RecommendationList | null> {
+          const found = await super.findOne(userId);
+          readAnswered();
+          await released;
+          return found;
+        }
+      }
+      await newStore().saveMany([list('d', 5)]);
+      const store = new RecommendationStore(new HeldReadRepository(model), () => now);
+      const read = store.stored('d');
+      await answered; // MongoDB answered v5; the write lands before the store takes it in.
+      await store.saveMany([list('d', 7)]);
+      releaseRead();
+      expect((await read)?.asOfEventId).toBe('d-e5');
+
+      expect(store.cached('d')?.asOfEventId).toBe('d-e7');
+      expect((await newStore().stored('d'))?.asOfEventId).toBe('d-e7');
+    });
+
     it('answers from memory only briefly, then reads what another replica wrote', async () => {
       const mine = newStore();
       const other = newStore();

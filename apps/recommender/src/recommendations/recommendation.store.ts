@@ -57,9 +57,13 @@ export class RecommendationStore {
     };
   }
 
+  /**
+   * The repository's list, kept in memory unless memory already holds a newer one: a read that
+   * reached MongoDB before this replica's own write landed must not replace that write's list.
+   */
   async stored(userId: string): Promise<RecommendationList | null> {
     const list = await this.repository.findOne(userId);
-    if (list !== null) this.remember(list);
+    if (list !== null && !this.holdsNewerThan(list)) this.remember(list);
     return list;
   }
 
@@ -74,6 +78,11 @@ export class RecommendationStore {
       if (superseded.has(list.userId)) this.cache.delete(list.userId);
       else this.remember(list);
     }
+  }
+
+  private holdsNewerThan(list: RecommendationList): boolean {
+    const held = this.cache.get(list.userId)?.asOfVersion ?? null;
+    return held !== null && list.asOfVersion !== null && held > list.asOfVersion;
   }
 
   private remember(list: RecommendationList): void {
