@@ -81,6 +81,37 @@ describeWithInfra(
       expect((await newStore().stored('legacy'))?.asOfEventId).toBe('legacy-e1');
     });
 
+    it('keeps the list it just wrote when a read of MongoDB started before the write returns after it', async () => {
+      // A GET missed the cache and read MongoDB; a batch wrote a newer list before that read's
+      // answer was taken in. The read's older copy must not replace the newer one in memory.
+      let readAnswered = (): void => undefined;
+      let releaseRead = (): void => undefined;
+      const answered = new Promise<void>((resolve) => (readAnswered = resolve));
+      const released = new Promise<void>((resolve) => (releaseRead = resolve));
+      class HeldReadRepository extends MongoRecommendationRepository {
+        override async findOne(userId: string): Promise<RecommendationList | null> {
+          const found = await super.findOne(userId);
+          readAnswered();
+          await released;
+          return found;
+        }
+      }
+      await newStore().saveMany([list('d', 5)]);
+      const store = new RecommendationStore(
+        new HeldReadRepository(model),
+        () => now,
+        new ConsumerAssignments(),
+      );
+      const read = store.stored('d');
+      await answered; // MongoDB answered v5; the write lands before the store takes it in.
+      await store.saveMany([list('d', 7)]);
+      releaseRead();
+      expect((await read)?.asOfEventId).toBe('d-e5');
+
+      expect(store.cached('d')?.asOfEventId).toBe('d-e7');
+      expect((await newStore().stored('d'))?.asOfEventId).toBe('d-e7');
+    });
+
     it('answers lists it computed from memory until its partitions may have moved', async () => {
       const assignments = new ConsumerAssignments();
       const mine = newStore(assignments);
@@ -99,13 +130,13 @@ describeWithInfra(
     it('trusts a list it only read briefly, then reads what the owner wrote since', async () => {
       const mine = newStore();
       const owner = newStore();
-      await owner.saveMany([list('d', 1)]);
-      expect((await mine.stored('d'))?.asOfEventId).toBe('d-e1');
-      await owner.saveMany([list('d', 2)]);
-      expect(mine.cached('d')?.asOfEventId).toBe('d-e1');
+      await owner.saveMany([list('e', 1)]);
+      expect((await mine.stored('e'))?.asOfEventId).toBe('e-e1');
+      await owner.saveMany([list('e', 2)]);
+      expect(mine.cached('e')?.asOfEventId).toBe('e-e1');
       now += READ_THROUGH_FRESH_MS + 1;
-      expect(mine.cached('d')).toBeUndefined();
-      expect((await mine.stored('d'))?.asOfEventId).toBe('d-e2');
+      expect(mine.cached('e')).toBeUndefined();
+      expect((await mine.stored('e'))?.asOfEventId).toBe('e-e2');
     });
   },
 );

@@ -71,9 +71,13 @@ export class RecommendationStore {
     };
   }
 
+  /**
+   * The repository's list, kept in memory unless memory already holds a newer one: a read that
+   * reached MongoDB before this replica's own write landed must not replace that write's list.
+   */
   async stored(userId: string): Promise<RecommendationList | null> {
     const list = await this.repository.findOne(userId);
-    if (list !== null) this.remember(list, false);
+    if (list !== null && !this.holdsNewerThan(list)) this.remember(list, false);
     return list;
   }
 
@@ -96,6 +100,11 @@ export class RecommendationStore {
    */
   private forgetOwned(): void {
     for (const [userId, entry] of this.cache) if (entry.owned) this.cache.delete(userId);
+  }
+
+  private holdsNewerThan(list: RecommendationList): boolean {
+    const held = this.cache.get(list.userId)?.asOfVersion ?? null;
+    return held !== null && list.asOfVersion !== null && held > list.asOfVersion;
   }
 
   private remember(list: RecommendationList, owned: boolean): void {
