@@ -192,7 +192,7 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
     meaning: 'Time budget of the smoke inference a model version must pass before it may serve.',
   },
   EMBEDDING_CHECKPOINT_INTERVAL_MS: {
-    default: '1000',
+    default: '5000',
     meaning:
       'How often the recommender writes learned item rows and user vectors to MongoDB and `item-embeddings` (0 = with every batch, before its offsets are committed); see Recommender service.',
   },

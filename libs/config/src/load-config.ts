@@ -129,7 +129,7 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
       intraOpNumThreads: parsed.MODEL_INTRA_OP_THREADS ?? 0,
     },
     recommender: {
-      embeddingCheckpointMs: parsed.EMBEDDING_CHECKPOINT_INTERVAL_MS ?? 1_000,
+      embeddingCheckpointMs: parsed.EMBEDDING_CHECKPOINT_INTERVAL_MS ?? 5_000,
     },
     demo: {
       enabled: (parsed.KAIROS_DEMO ?? (authEnabled ? 'off' : 'on')) === 'on',

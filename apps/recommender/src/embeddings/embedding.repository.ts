@@ -8,6 +8,13 @@ import { EmbeddingStore } from './embedding.store';
 
 /** `$in` lists are chunked (see the feature service's UserStateRepository for why). */
 const LOAD_CHUNK = 300;
+/**
+ * Checkpoints write in bulkWrites of at most this many rows, one after the other. The
+ * MongoDB-protocol server applies writes one command at a time: a single 1,000-row command held
+ * it for about a second (measured, mongo-java-server), and every list and session write of the
+ * pipeline waited behind it. Between chunks, those writes get their turn.
+ */
+const WRITE_CHUNK = 200;
 
 interface StoredItemRow {
   readonly _id: string;
@@ -43,23 +50,21 @@ export class EmbeddingRepository extends EmbeddingStore implements OnModuleInit 
   }
 
   async saveRows(rows: readonly ItemRowUpdate[], model: ModelRef, now: number): Promise<void> {
-    if (rows.length === 0) return;
     const updatedAt = new Date(now);
-    await this.itemCollection().bulkWrite(
-      rows.map((row) => ({
-        replaceOne: {
-          filter: { _id: row.itemId },
-          replacement: {
-            model: { ...model },
-            version: row.version,
-            vector: toBinary(row.vector),
-            updatedAt,
-          },
-          upsert: true,
+    // Converted up front, synchronously: the engine keeps changing its rows during the awaits.
+    const operations = rows.map((row) => ({
+      replaceOne: {
+        filter: { _id: row.itemId },
+        replacement: {
+          model: { ...model },
+          version: row.version,
+          vector: toBinary(row.vector),
+          updatedAt,
         },
-      })),
-      { ordered: false },
-    );
+        upsert: true,
+      },
+    }));
+    await writeInChunks(this.itemCollection(), operations);
   }
 
   /** Every row learned for `model` (query served by the model index). */
@@ -78,18 +83,15 @@ export class EmbeddingRepository extends EmbeddingStore implements OnModuleInit 
     model: ModelRef,
     now: number,
   ): Promise<void> {
-    if (vectors.length === 0) return;
     const updatedAt = new Date(now);
-    await this.userCollection().bulkWrite(
-      vectors.map(({ userId, vector }) => ({
-        replaceOne: {
-          filter: { _id: userId },
-          replacement: { model: { ...model }, vector: toBinary(vector), updatedAt },
-          upsert: true,
-        },
-      })),
-      { ordered: false },
-    );
+    const operations = vectors.map(({ userId, vector }) => ({
+      replaceOne: {
+        filter: { _id: userId },
+        replacement: { model: { ...model }, vector: toBinary(vector), updatedAt },
+        upsert: true,
+      },
+    }));
+    await writeInChunks(this.userCollection(), operations);
   }
 
   /** Stored vectors of these users in `model`'s space (query served by `_id`). */
@@ -113,6 +115,15 @@ export class EmbeddingRepository extends EmbeddingStore implements OnModuleInit 
 
   private userCollection(): mongo.Collection<StoredUserVector> {
     return this.users.collection as unknown as mongo.Collection<StoredUserVector>;
+  }
+}
+
+async function writeInChunks<T extends mongo.Document>(
+  collection: mongo.Collection<T>,
+  operations: ReadonlyArray<mongo.AnyBulkWriteOperation<T>>,
+): Promise<void> {
+  for (let start = 0; start < operations.length; start += WRITE_CHUNK) {
+    await collection.bulkWrite(operations.slice(start, start + WRITE_CHUNK), { ordered: false });
   }
 }
 

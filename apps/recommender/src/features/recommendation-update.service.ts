@@ -27,7 +27,7 @@ export const PRECOMPUTED_ITEMS = 100;
  * One consumed `session-features` batch → learned, scored and stored:
  * 1. undecodable records go to `session-features.dlq`;
  * 2. the events the engine has not seen are learned (item rows, prior, user vectors); the changed
- *    rows and vectors are left to the next checkpoint (EmbeddingCheckpointService) for MongoDB
+ *    rows and vectors are left to the next checkpoint (EmbeddingCheckpointService, every few seconds) for MongoDB
  *    and the other replicas;
  * 3. every user of the batch is scored in one inference call per engine batch (not per record);
  * 4. the lists are written to MongoDB, then cached, then handed to whoever watches those users
