@@ -10,7 +10,7 @@ import {
   SpanKind,
   trace,
 } from '@opentelemetry/api';
-import { endSpans, tracer } from './spans';
+import { endSpans, inUnsampledTrace, tracer } from './spans';
 import { tracingEnabled } from './tracing-state';
 
 /** W3C trace context and baggage headers: what crosses a message hop. */
@@ -41,32 +41,42 @@ export async function tracePublish<M extends TracedMessage, T>(
 ): Promise<T> {
   if (!tracingEnabled()) return send([...messages]);
   const active = context.active();
-  const spans = new Map<string | undefined, { span: Span; headers: Record<string, string> }>();
+  const spans = new Map<
+    string | undefined,
+    { span: Span | null; headers: Record<string, string> }
+  >();
   const traced = messages.map((message) => {
     const named = message.headers?.traceparent;
     let publish = spans.get(named);
     if (publish === undefined) {
       const parent =
         named === undefined ? active : propagation.extract(active, message.headers ?? {});
-      const span = tracer().startSpan(
-        `publish ${topic}`,
-        {
-          kind: SpanKind.PRODUCER,
-          attributes: { ...messagingAttributes(topic, 'publish'), ...attributes },
-        },
-        parent,
-      );
-      const headers: Record<string, string> = {};
-      propagation.inject(trace.setSpan(parent, span), headers);
-      publish = { span, headers };
+      if (inUnsampledTrace(parent)) {
+        // No span to make: the record carries the unsampled trace on (its own headers, or the
+        // active context's), so the trace id still travels for correlation.
+        const headers: Record<string, string> = {};
+        if (named === undefined) propagation.inject(parent, headers);
+        publish = { span: null, headers };
+      } else {
+        const span = tracer().startSpan(
+          `publish ${topic}`,
+          {
+            kind: SpanKind.PRODUCER,
+            attributes: { ...messagingAttributes(topic, 'publish'), ...attributes },
+          },
+          parent,
+        );
+        const headers: Record<string, string> = {};
+        propagation.inject(trace.setSpan(parent, span), headers);
+        publish = { span, headers };
+      }
       spans.set(named, publish);
     }
     return { ...message, headers: { ...message.headers, ...publish.headers } };
   });
-  const all = [...spans.values()].map(({ span }) => span);
-  for (const { span } of spans.values()) {
-    span.setAttribute('messaging.batch.message_count', messages.length);
-  }
+  const all = [...spans.values()].flatMap(({ span }) => (span === null ? [] : [span]));
+  if (all.length === 0) return send(traced);
+  for (const span of all) span.setAttribute('messaging.batch.message_count', messages.length);
   return endSpans(all, () => send(traced));
 }
 

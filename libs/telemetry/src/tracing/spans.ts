@@ -1,9 +1,12 @@
 import {
   type Attributes,
+  type Context,
+  context,
   type Link,
   type Span,
   SpanStatusCode,
   trace,
+  TraceFlags,
   type Tracer,
 } from '@opentelemetry/api';
 import { tracingEnabled } from './tracing-state';
@@ -16,15 +19,26 @@ export function tracer(): Tracer {
 }
 
 /**
+ * Whether `parent` holds a span that was not sampled. Its children would not be either (parent-
+ * based sampling; a ratio sampler decides the same for the whole trace id), so the helpers skip
+ * making them: no ids, no context switch, for the requests and records sampling leaves out.
+ */
+export function inUnsampledTrace(parent: Context = context.active()): boolean {
+  const span = trace.getSpan(parent);
+  return span !== undefined && (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0;
+}
+
+/**
  * Runs `work` in a span named `name` (a child of the active span) and ends it with the outcome.
- * Without tracing it only runs `work`. `attributes` may also be set later through the span.
+ * Without tracing, or in an unsampled trace, it only runs `work`. `attributes` may also be set
+ * later through the span.
  */
 export function withSpan<T>(
   name: string,
   work: (span: Span | null) => Promise<T>,
   options: { attributes?: Attributes; links?: Link[] } = {},
 ): Promise<T> {
-  if (!tracingEnabled()) return work(null);
+  if (!tracingEnabled() || inUnsampledTrace()) return work(null);
   return tracer().startActiveSpan(name, options, (span) => endSpans([span], () => work(span)));
 }
 
@@ -34,7 +48,7 @@ export function withSpanSync<T>(
   work: (span: Span | null) => T,
   options: { attributes?: Attributes } = {},
 ): T {
-  if (!tracingEnabled()) return work(null);
+  if (!tracingEnabled() || inUnsampledTrace()) return work(null);
   return tracer().startActiveSpan(name, options, (span) => {
     try {
       return work(span);
