@@ -16,6 +16,7 @@ import {
   tracePublish,
   type TracedMessage,
 } from './message-tracing';
+import { activeTraceIds } from './active-trace';
 import { withSpan } from './spans';
 import { markTracingEnabled } from './tracing-state';
 
@@ -109,6 +110,24 @@ describe('message tracing helpers', () => {
     ]);
     expect(batch?.spanContext().traceId).toBe('b'.repeat(32));
     expect(batch?.links).toHaveLength(2);
+  });
+
+  it('runs a batch of unsampled records in their trace without making a span', async () => {
+    const unsampled = { headers: { traceparent: `00-${'c'.repeat(32)}-${'3'.repeat(16)}-00` } };
+    let inside: ReturnType<typeof activeTraceIds> = null;
+    let spanInContext = true;
+    let derived: Record<string, string> = {};
+    await traceBatch('events', [unsampled], async () => {
+      inside = activeTraceIds();
+      spanInContext = trace.getSpan(context.active()) !== undefined;
+      derived = traceHeadersFrom(unsampled);
+      await withSpan('session.update', () => Promise.resolve());
+    });
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    // The logs keep the ids; instrumentations needing a parent span find none and skip.
+    expect(inside).toEqual({ traceId: 'c'.repeat(32), spanId: '3'.repeat(16), sampled: false });
+    expect(spanInContext).toBe(false);
+    expect(derived).toEqual(unsampled.headers);
   });
 
   it('continues a consumed record on a derived one through its processing span', async () => {

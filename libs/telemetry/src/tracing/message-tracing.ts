@@ -10,7 +10,8 @@ import {
   SpanKind,
   trace,
 } from '@opentelemetry/api';
-import { endSpans, inUnsampledTrace, tracer } from './spans';
+import { inUnsampledTrace, traceSpanContext, unsampledTraceContext } from './active-trace';
+import { endSpans, tracer } from './spans';
 import { tracingEnabled } from './tracing-state';
 
 /** W3C trace context and baggage headers: what crosses a message hop. */
@@ -55,7 +56,10 @@ export async function tracePublish<M extends TracedMessage, T>(
         // No span to make: the record carries the unsampled trace on (its own headers, or the
         // active context's), so the trace id still travels for correlation.
         const headers: Record<string, string> = {};
-        if (named === undefined) propagation.inject(parent, headers);
+        const unsampled = traceSpanContext(parent);
+        if (named === undefined && unsampled !== undefined) {
+          propagation.inject(trace.setSpanContext(parent, unsampled), headers);
+        }
         publish = { span: null, headers };
       } else {
         const span = tracer().startSpan(
@@ -98,8 +102,18 @@ export async function traceBatch<M extends TracedMessage, T>(
   const spans: Span[] = [];
   const links: Link[] = [];
   let parent: Context | undefined;
+  let firstProcessing: Context | undefined;
+  let firstUnsampled: Context | undefined;
   for (const message of messages) {
     const producer = propagation.extract(ROOT_CONTEXT, message.headers ?? {});
+    const producerSpan = trace.getSpanContext(producer);
+    if (producerSpan !== undefined && inUnsampledTrace(producer)) {
+      // Produced in an unsampled trace: no processing span (it would not be recorded); the
+      // batch links to the producer instead, and derived records pass its headers on.
+      links.push({ context: producerSpan });
+      firstUnsampled ??= unsampledTraceContext(producerSpan, producer);
+      continue;
+    }
     const span = tracer().startSpan(
       `process ${topic}`,
       {
@@ -120,7 +134,11 @@ export async function traceBatch<M extends TracedMessage, T>(
     processingContexts.set(message, processing);
     spans.push(span);
     links.push({ context: span.spanContext() });
+    firstProcessing ??= processing;
     if (parent === undefined && span.isRecording()) parent = processing;
+  }
+  if (firstProcessing === undefined && firstUnsampled !== undefined) {
+    return context.with(firstUnsampled, handle);
   }
   const batch = tracer().startSpan(
     `consume ${topic}`,
@@ -133,7 +151,7 @@ export async function traceBatch<M extends TracedMessage, T>(
       },
       links,
     },
-    parent ?? processingContexts.get(messages[0] as object),
+    parent ?? firstProcessing,
   );
   const batchContext = trace.setSpan(context.active(), batch).setValue(BATCH_LINKS, links);
   return endSpans([batch, ...spans], () => context.with(batchContext, handle));

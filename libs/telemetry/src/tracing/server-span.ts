@@ -8,6 +8,7 @@ import {
   TraceFlags,
 } from '@opentelemetry/api';
 import { type RequestTracer, type TracedRequest } from '@kairos/http';
+import { unsampledTraceContext } from './active-trace';
 import { tracer } from './spans';
 
 /**
@@ -17,8 +18,9 @@ import { tracer } from './spans';
  *
  * The sampler decides first, as the span starts (parent-based: an incoming `traceparent`'s
  * sampled flag, else the ratio). An unsampled request still gets valid ids, from the SDK's
- * non-recording span, and runs in its context so logs carry them and no child span is recorded;
- * only a sampled one gets attributes and an end.
+ * non-recording span, and runs in an unsampled-trace context (see active-trace.ts) so logs and
+ * Kafka records carry them while no child span is made; only a sampled one gets attributes and
+ * an end.
  */
 export const serverSpanTracer: RequestTracer = {
   start({ method, url, headers }): TracedRequest {
@@ -34,8 +36,10 @@ export const serverSpanTracer: RequestTracer = {
           : { 'user_agent.original': headers['user-agent'] }),
       });
     }
-    const spanContext = trace.setSpan(parent, span);
     const { traceId, spanId, traceFlags, traceState } = span.spanContext();
+    const requestContext = recording
+      ? trace.setSpan(parent, span)
+      : unsampledTraceContext(span.spanContext(), parent);
     return {
       trace: {
         traceId,
@@ -44,7 +48,7 @@ export const serverSpanTracer: RequestTracer = {
         tracestate: traceState?.serialize(),
       },
       recording,
-      run: (next) => context.with(spanContext, next),
+      run: (next) => context.with(requestContext, next),
       end: ({ statusCode, route }) => {
         if (route !== null) {
           span.updateName(`${method} ${route}`);

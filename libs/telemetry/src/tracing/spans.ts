@@ -1,14 +1,12 @@
 import {
   type Attributes,
-  type Context,
-  context,
   type Link,
   type Span,
   SpanStatusCode,
   trace,
-  TraceFlags,
   type Tracer,
 } from '@opentelemetry/api';
+import { inUnsampledTrace } from './active-trace';
 import { tracingEnabled } from './tracing-state';
 
 let cached: Tracer | null = null;
@@ -16,16 +14,6 @@ let cached: Tracer | null = null;
 export function tracer(): Tracer {
   cached ??= trace.getTracer('kairos');
   return cached;
-}
-
-/**
- * Whether `parent` holds a span that was not sampled. Its children would not be either (parent-
- * based sampling; a ratio sampler decides the same for the whole trace id), so the helpers skip
- * making them: no ids, no context switch, for the requests and records sampling leaves out.
- */
-export function inUnsampledTrace(parent: Context = context.active()): boolean {
-  const span = trace.getSpan(parent);
-  return span !== undefined && (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0;
 }
 
 /**
