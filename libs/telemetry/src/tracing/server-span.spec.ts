@@ -2,12 +2,11 @@ import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
   BasicTracerProvider,
   InMemorySpanExporter,
   ParentBasedSampler,
   type Sampler,
+  SamplingDecision,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { Logger } from '@nestjs/common';
@@ -35,8 +34,9 @@ describe('server spans made by the trace middleware', () => {
   // Parent-based as deployed; the root decision (the ratio's outcome) is switched per test.
   let rootSamples = true;
   const root: Sampler = {
-    shouldSample: (...args) =>
-      (rootSamples ? new AlwaysOnSampler() : new AlwaysOffSampler()).shouldSample(...args),
+    shouldSample: () => ({
+      decision: rootSamples ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD,
+    }),
     toString: () => 'switchable root',
   };
   const provider = new BasicTracerProvider({
