@@ -21,7 +21,8 @@ export function unsampledTraceContext(
   spanContext: SpanContext,
   base: Context = ROOT_CONTEXT,
 ): Context {
-  return trace.deleteSpan(base).setValue(UNSAMPLED_TRACE, spanContext);
+  const withoutSpan = trace.getSpan(base) === undefined ? base : trace.deleteSpan(base);
+  return withoutSpan.setValue(UNSAMPLED_TRACE, spanContext);
 }
 
 /**

@@ -152,6 +152,19 @@ describe('message tracing helpers', () => {
     });
   });
 
+  it('passes records of unsampled traces through unchanged, with no span', async () => {
+    const unsampled = {
+      headers: { traceparent: `00-${'d'.repeat(32)}-${'4'.repeat(16)}-00`, 'kairos-event-id': 'x' },
+    };
+    const sent: TracedMessage[][] = [];
+    await tracePublish('events', [unsampled, unsampled], (traced) => {
+      sent.push(traced);
+      return Promise.resolve();
+    });
+    expect(sent).toEqual([[unsampled, unsampled]]);
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
   it('with tracing off only passes the trace headers through', async () => {
     const records = await producedRecords();
     markTracingEnabled(false);
