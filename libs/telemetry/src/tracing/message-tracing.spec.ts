@@ -1,6 +1,4 @@
-import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { context, trace } from '@opentelemetry/api';
 import {
   AlwaysOnSampler,
   BasicTracerProvider,
@@ -19,6 +17,7 @@ import {
 import { activeTraceIds } from './active-trace';
 import { withSpan } from './spans';
 import { markTracingEnabled } from './tracing-state';
+import { installTestTracing } from '../../../../test/support/test-tracing';
 
 describe('message tracing helpers', () => {
   const exporter = new InMemorySpanExporter();
@@ -31,16 +30,14 @@ describe('message tracing helpers', () => {
     exporter.getFinishedSpans().filter((span) => span.name === name);
   const idOf = (span: ReadableSpan | undefined): string => span?.spanContext().spanId ?? 'none';
 
+  let uninstallTracing: () => void = () => undefined;
+
   beforeAll(() => {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    trace.setGlobalTracerProvider(provider);
+    uninstallTracing = installTestTracing(provider);
   });
   afterAll(() => {
     markTracingEnabled(false);
-    trace.disable();
-    propagation.disable();
-    context.disable();
+    uninstallTracing();
   });
   beforeEach(() => {
     exporter.reset();

@@ -1,6 +1,4 @@
-import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { context, SpanKind, trace } from '@opentelemetry/api';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -18,6 +16,7 @@ import { tracePublish } from './message-tracing';
 import { serverSpanTracer } from './server-span';
 import { withSpan } from './spans';
 import { markTracingEnabled } from './tracing-state';
+import { installTestTracing } from '../../../../test/support/test-tracing';
 
 /** What the handler saw from inside the request, as the app's logs and records would. */
 interface Seen {
@@ -87,18 +86,16 @@ describe('server spans made by the trace middleware', () => {
   const spansNamed = (name: string) =>
     exporter.getFinishedSpans().filter((span) => span.name === name);
 
+  let uninstallTracing: () => void = () => undefined;
+
   beforeAll(() => {
     Logger.overrideLogger(['error']);
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    trace.setGlobalTracerProvider(provider);
+    uninstallTracing = installTestTracing(provider);
     markTracingEnabled(true);
   });
   afterAll(() => {
     markTracingEnabled(false);
-    trace.disable();
-    propagation.disable();
-    context.disable();
+    uninstallTracing();
   });
   beforeEach(() => {
     exporter.reset();
