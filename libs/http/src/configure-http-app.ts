@@ -8,19 +8,26 @@ import { ErrorCode } from './errors/error-code';
 import { KairosError } from './errors/kairos.error';
 import { rejectReservedKeys } from './request/reserved-keys';
 import { accessLogMiddleware } from './request/access-log.middleware';
-import { traceMiddleware } from './request/trace.middleware';
+import { type RequestTracer } from './request/request-tracer';
+import { traceMiddlewares } from './request/trace.middleware';
 
 /** Largest accepted request body (a batch of 1,000 events fits comfortably). */
 export const MAX_BODY_BYTES = 1_048_576;
 
 /**
  * Express-level protections shared by all apps, applied before routing: trace ids, secure
- * headers, CORS only where configured, JSON-only bodies with a size limit.
+ * headers, CORS only where configured, JSON-only bodies with a size limit. `tracer` (null when
+ * tracing is off) makes the server spans.
  */
-export function configureHttpApp(app: INestApplication, config: KairosConfig): void {
+export function configureHttpApp(
+  app: INestApplication,
+  config: KairosConfig,
+  tracer: RequestTracer | null = null,
+): void {
   const server = app.getHttpAdapter().getInstance() as express.Express;
   server.disable('x-powered-by');
-  app.use(traceMiddleware);
+  const { startTrace, enterTraceContext } = traceMiddlewares(tracer);
+  app.use(startTrace);
   app.use(accessLogMiddleware);
   app.use(helmet());
   if (config.http.corsOrigins.length > 0) {
@@ -36,6 +43,7 @@ export function configureHttpApp(app: INestApplication, config: KairosConfig): v
   app.use(requireJsonBody);
   app.use(express.json({ limit: MAX_BODY_BYTES, strict: true, type: isJsonContentType }));
   app.use(rejectReservedKeys);
+  app.use(enterTraceContext);
   app.use(expressErrorHandler);
 }
 

@@ -7,5 +7,6 @@ export { RequireScope, PublicRoute } from './auth/scopes.decorator';
 export { ApiKeyAuthenticator } from './auth/api-key.authenticator';
 export { TokenBuckets } from './auth/token-bucket';
 export { type KairosRequest } from './request/kairos-request';
+export { type RequestTracer, type TracedRequest } from './request/request-tracer';
 export { traceFromHeaders, requestTrace, type RequestTrace } from './request/trace-context';
 export { checkedEntityId } from './request/checked-entity-id';

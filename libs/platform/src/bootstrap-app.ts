@@ -9,7 +9,7 @@ import {
   type OnApplicationShutdown,
   type Type,
 } from '@nestjs/common';
-import { APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
+import { NestFactory } from '@nestjs/core';
 import {
   type AppName,
   ConfigModule,
@@ -31,7 +31,8 @@ import {
   httpMetricsMiddleware,
   METRICS_REGISTRY,
   MetricsModule,
-  TraceRouteInterceptor,
+  serverSpanTracer,
+  tracingEnabled,
 } from '@kairos/telemetry';
 import { shutdownTelemetry } from '@kairos/telemetry/bootstrap';
 import { type Registry } from 'prom-client';
@@ -80,7 +81,7 @@ export async function createKairosApp(
   });
   app.enableShutdownHooks();
   app.use(httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)));
-  configureHttpApp(app, config);
+  configureHttpApp(app, config, tracingEnabled() ? serverSpanTracer : null);
   setupOpenApi(app, definition);
   const bindings: ReadonlyArray<{ groupId: string; topics?: readonly TopicName[] }> =
     definition.consumers ??
@@ -137,7 +138,7 @@ function rootModule(definition: AppDefinition, config: KairosConfig): DynamicMod
       HealthModule.forRoot(definition.readiness ?? []),
       definition.module,
     ],
-    providers: [TelemetryFlush, { provide: APP_INTERCEPTOR, useClass: TraceRouteInterceptor }],
+    providers: [TelemetryFlush],
   };
 }
 

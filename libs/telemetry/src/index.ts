@@ -11,4 +11,4 @@ export {
 export { withSpan, withSpanSync } from './tracing/spans';
 export { activeTraceIds } from './tracing/active-trace';
 export { tracingEnabled } from './tracing/tracing-state';
-export { TraceRouteInterceptor } from './tracing/trace-route.interceptor';
+export { serverSpanTracer } from './tracing/server-span';

@@ -1,6 +1,4 @@
-import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { context, trace } from '@opentelemetry/api';
 import {
   AlwaysOnSampler,
   BasicTracerProvider,
@@ -16,8 +14,10 @@ import {
   tracePublish,
   type TracedMessage,
 } from './message-tracing';
+import { activeTraceIds } from './active-trace';
 import { withSpan } from './spans';
 import { markTracingEnabled } from './tracing-state';
+import { installTestTracing } from '../../../../test/support/test-tracing';
 
 describe('message tracing helpers', () => {
   const exporter = new InMemorySpanExporter();
@@ -30,16 +30,14 @@ describe('message tracing helpers', () => {
     exporter.getFinishedSpans().filter((span) => span.name === name);
   const idOf = (span: ReadableSpan | undefined): string => span?.spanContext().spanId ?? 'none';
 
+  let uninstallTracing: () => void = () => undefined;
+
   beforeAll(() => {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    trace.setGlobalTracerProvider(provider);
+    uninstallTracing = installTestTracing(provider);
   });
   afterAll(() => {
     markTracingEnabled(false);
-    trace.disable();
-    propagation.disable();
-    context.disable();
+    uninstallTracing();
   });
   beforeEach(() => {
     exporter.reset();
@@ -111,6 +109,24 @@ describe('message tracing helpers', () => {
     expect(batch?.links).toHaveLength(2);
   });
 
+  it('runs a batch of unsampled records in their trace without making a span', async () => {
+    const unsampled = { headers: { traceparent: `00-${'c'.repeat(32)}-${'3'.repeat(16)}-00` } };
+    let inside: ReturnType<typeof activeTraceIds> = null;
+    let spanInContext = true;
+    let derived: Record<string, string> = {};
+    await traceBatch('events', [unsampled], async () => {
+      inside = activeTraceIds();
+      spanInContext = trace.getSpan(context.active()) !== undefined;
+      derived = traceHeadersFrom(unsampled);
+      await withSpan('session.update', () => Promise.resolve());
+    });
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    // The logs keep the ids; instrumentations needing a parent span find none and skip.
+    expect(inside).toEqual({ traceId: 'c'.repeat(32), spanId: '3'.repeat(16), sampled: false });
+    expect(spanInContext).toBe(false);
+    expect(derived).toEqual(unsampled.headers);
+  });
+
   it('continues a consumed record on a derived one through its processing span', async () => {
     const records = await producedRecords();
     let derived: Record<string, string> = {};
@@ -131,6 +147,19 @@ describe('message tracing helpers', () => {
       code: 2,
       message: 'Error: mongo down',
     });
+  });
+
+  it('passes records of unsampled traces through unchanged, with no span', async () => {
+    const unsampled = {
+      headers: { traceparent: `00-${'d'.repeat(32)}-${'4'.repeat(16)}-00`, 'kairos-event-id': 'x' },
+    };
+    const sent: TracedMessage[][] = [];
+    await tracePublish('events', [unsampled, unsampled], (traced) => {
+      sent.push(traced);
+      return Promise.resolve();
+    });
+    expect(sent).toEqual([[unsampled, unsampled]]);
+    expect(exporter.getFinishedSpans()).toEqual([]);
   });
 
   it('with tracing off only passes the trace headers through', async () => {

@@ -10,6 +10,7 @@ import {
   SpanKind,
   trace,
 } from '@opentelemetry/api';
+import { inUnsampledTrace, traceSpanContext, unsampledTraceContext } from './active-trace';
 import { endSpans, tracer } from './spans';
 import { tracingEnabled } from './tracing-state';
 
@@ -39,34 +40,49 @@ export async function tracePublish<M extends TracedMessage, T>(
   send: (traced: M[]) => Promise<T>,
   attributes: Attributes = {},
 ): Promise<T> {
-  if (!tracingEnabled()) return send([...messages]);
+  // Fast path for the common case at low sampling (ingest's records name their request's
+  // unsampled trace): nothing to make, the headers already carry the trace on.
+  if (!tracingEnabled() || messages.every(namesUnsampledTrace)) return send([...messages]);
   const active = context.active();
-  const spans = new Map<string | undefined, { span: Span; headers: Record<string, string> }>();
+  const spans = new Map<
+    string | undefined,
+    { span: Span | null; headers: Record<string, string> }
+  >();
   const traced = messages.map((message) => {
     const named = message.headers?.traceparent;
     let publish = spans.get(named);
     if (publish === undefined) {
       const parent =
         named === undefined ? active : propagation.extract(active, message.headers ?? {});
-      const span = tracer().startSpan(
-        `publish ${topic}`,
-        {
-          kind: SpanKind.PRODUCER,
-          attributes: { ...messagingAttributes(topic, 'publish'), ...attributes },
-        },
-        parent,
-      );
-      const headers: Record<string, string> = {};
-      propagation.inject(trace.setSpan(parent, span), headers);
-      publish = { span, headers };
+      if (inUnsampledTrace(parent)) {
+        // No span to make: the record carries the unsampled trace on (its own headers, or the
+        // active context's), so the trace id still travels for correlation.
+        const headers: Record<string, string> = {};
+        const unsampled = traceSpanContext(parent);
+        if (named === undefined && unsampled !== undefined) {
+          propagation.inject(trace.setSpanContext(parent, unsampled), headers);
+        }
+        publish = { span: null, headers };
+      } else {
+        const span = tracer().startSpan(
+          `publish ${topic}`,
+          {
+            kind: SpanKind.PRODUCER,
+            attributes: { ...messagingAttributes(topic, 'publish'), ...attributes },
+          },
+          parent,
+        );
+        const headers: Record<string, string> = {};
+        propagation.inject(trace.setSpan(parent, span), headers);
+        publish = { span, headers };
+      }
       spans.set(named, publish);
     }
     return { ...message, headers: { ...message.headers, ...publish.headers } };
   });
-  const all = [...spans.values()].map(({ span }) => span);
-  for (const { span } of spans.values()) {
-    span.setAttribute('messaging.batch.message_count', messages.length);
-  }
+  const all = [...spans.values()].flatMap(({ span }) => (span === null ? [] : [span]));
+  if (all.length === 0) return send(traced);
+  for (const span of all) span.setAttribute('messaging.batch.message_count', messages.length);
   return endSpans(all, () => send(traced));
 }
 
@@ -88,8 +104,18 @@ export async function traceBatch<M extends TracedMessage, T>(
   const spans: Span[] = [];
   const links: Link[] = [];
   let parent: Context | undefined;
+  let firstProcessing: Context | undefined;
+  let firstUnsampled: Context | undefined;
   for (const message of messages) {
     const producer = propagation.extract(ROOT_CONTEXT, message.headers ?? {});
+    const producerSpan = trace.getSpanContext(producer);
+    if (producerSpan !== undefined && inUnsampledTrace(producer)) {
+      // Produced in an unsampled trace: no processing span (it would not be recorded); the
+      // batch links to the producer instead, and derived records pass its headers on.
+      links.push({ context: producerSpan });
+      firstUnsampled ??= unsampledTraceContext(producerSpan, producer);
+      continue;
+    }
     const span = tracer().startSpan(
       `process ${topic}`,
       {
@@ -110,7 +136,11 @@ export async function traceBatch<M extends TracedMessage, T>(
     processingContexts.set(message, processing);
     spans.push(span);
     links.push({ context: span.spanContext() });
+    firstProcessing ??= processing;
     if (parent === undefined && span.isRecording()) parent = processing;
+  }
+  if (firstProcessing === undefined && firstUnsampled !== undefined) {
+    return context.with(firstUnsampled, handle);
   }
   const batch = tracer().startSpan(
     `consume ${topic}`,
@@ -123,7 +153,7 @@ export async function traceBatch<M extends TracedMessage, T>(
       },
       links,
     },
-    parent ?? processingContexts.get(messages[0] as object),
+    parent ?? firstProcessing,
   );
   const batchContext = trace.setSpan(context.active(), batch).setValue(BATCH_LINKS, links);
   return endSpans([batch, ...spans], () => context.with(batchContext, handle));
@@ -151,6 +181,14 @@ export function traceHeadersFrom(consumed: TracedMessage): Record<string, string
     if (value !== undefined) headers[name] = value;
   }
   return headers;
+}
+
+/** `00-<trace id>-<span id>-<flags>` with the sampled bit clear, read without parsing headers. */
+const UNSAMPLED_TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f][02468ace]$/;
+
+function namesUnsampledTrace(message: TracedMessage): boolean {
+  const traceparent = message.headers?.traceparent;
+  return traceparent !== undefined && UNSAMPLED_TRACEPARENT.test(traceparent);
 }
 
 function messagingAttributes(topic: string, operation: string): Attributes {

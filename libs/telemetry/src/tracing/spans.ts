@@ -6,6 +6,7 @@ import {
   trace,
   type Tracer,
 } from '@opentelemetry/api';
+import { inUnsampledTrace } from './active-trace';
 import { tracingEnabled } from './tracing-state';
 
 let cached: Tracer | null = null;
@@ -17,14 +18,15 @@ export function tracer(): Tracer {
 
 /**
  * Runs `work` in a span named `name` (a child of the active span) and ends it with the outcome.
- * Without tracing it only runs `work`. `attributes` may also be set later through the span.
+ * Without tracing, or in an unsampled trace, it only runs `work`. `attributes` may also be set
+ * later through the span.
  */
 export function withSpan<T>(
   name: string,
   work: (span: Span | null) => Promise<T>,
   options: { attributes?: Attributes; links?: Link[] } = {},
 ): Promise<T> {
-  if (!tracingEnabled()) return work(null);
+  if (!tracingEnabled() || inUnsampledTrace()) return work(null);
   return tracer().startActiveSpan(name, options, (span) => endSpans([span], () => work(span)));
 }
 
@@ -34,7 +36,7 @@ export function withSpanSync<T>(
   work: (span: Span | null) => T,
   options: { attributes?: Attributes } = {},
 ): T {
-  if (!tracingEnabled()) return work(null);
+  if (!tracingEnabled() || inUnsampledTrace()) return work(null);
   return tracer().startActiveSpan(name, options, (span) => {
     try {
       return work(span);

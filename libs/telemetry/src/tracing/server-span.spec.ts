@@ -1,0 +1,189 @@
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  ParentBasedSampler,
+  type Sampler,
+  SamplingDecision,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { Logger } from '@nestjs/common';
+import express, { type NextFunction, type Response } from 'express';
+import request from 'supertest';
+import { configureHttpApp, type KairosRequest } from '@kairos/http';
+import { activeTraceIds } from './active-trace';
+import { tracePublish } from './message-tracing';
+import { serverSpanTracer } from './server-span';
+import { withSpan } from './spans';
+import { markTracingEnabled } from './tracing-state';
+import { installTestTracing } from '../../../../test/support/test-tracing';
+
+/** What the handler saw from inside the request, as the app's logs and records would. */
+interface Seen {
+  ids: ReturnType<typeof activeTraceIds>;
+  spanInContext: boolean;
+  published: Record<string, string> | undefined;
+}
+
+const SAMPLED_PARENT = `00-${'a'.repeat(32)}-${'1'.repeat(16)}-01`;
+const UNSAMPLED_PARENT = `00-${'b'.repeat(32)}-${'2'.repeat(16)}-00`;
+
+describe('server spans made by the trace middleware', () => {
+  const exporter = new InMemorySpanExporter();
+  // Parent-based as deployed; the root decision (the ratio's outcome) is switched per test.
+  let rootSamples = true;
+  const root: Sampler = {
+    shouldSample: () => ({
+      decision: rootSamples ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD,
+    }),
+    toString: () => 'switchable root',
+  };
+  const provider = new BasicTracerProvider({
+    sampler: new ParentBasedSampler({ root }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  let seen: Seen | undefined;
+
+  /** The app's own HTTP chain (configureHttpApp) around three routes. */
+  function app(tracing: boolean): express.Express {
+    const server = express();
+    const nest = {
+      getHttpAdapter: () => ({ getInstance: () => server }),
+      use: server.use.bind(server),
+    };
+    configureHttpApp(
+      nest as unknown as Parameters<typeof configureHttpApp>[0],
+      { http: { corsOrigins: [] } } as unknown as Parameters<typeof configureHttpApp>[1],
+      tracing ? serverSpanTracer : null,
+    );
+    server.post('/items/:itemId', (req: KairosRequest, res: Response, next: NextFunction) => {
+      // Past an await, as in a Nest handler after guards and pipes.
+      void Promise.resolve()
+        .then(async () => {
+          const ids = activeTraceIds();
+          const spanInContext = trace.getSpan(context.active()) !== undefined;
+          let published: Record<string, string> | undefined;
+          await withSpan('child', () =>
+            tracePublish('events', [{ headers: {} }], (traced) => {
+              published = { ...traced[0]?.headers };
+              return Promise.resolve();
+            }),
+          );
+          seen = { ids, spanInContext, published };
+          res.status(202).json({ ok: true, trace: req.kairosTrace?.traceId });
+        })
+        .catch(next);
+    });
+    server.get('/boom', (_req, res) => {
+      res.status(500).json({ error: 'boom' });
+    });
+    server.get('/health/live', (_req, res) => {
+      res.json({ status: 'ok' });
+    });
+    return server;
+  }
+
+  const spansNamed = (name: string) =>
+    exporter.getFinishedSpans().filter((span) => span.name === name);
+
+  let uninstallTracing: () => void = () => undefined;
+
+  beforeAll(() => {
+    Logger.overrideLogger(['error']);
+    uninstallTracing = installTestTracing(provider);
+    markTracingEnabled(true);
+  });
+  afterAll(() => {
+    markTracingEnabled(false);
+    uninstallTracing();
+  });
+  beforeEach(() => {
+    exporter.reset();
+    rootSamples = true;
+    seen = undefined;
+  });
+
+  it('records a sampled request as a server span named after its route, with its work inside', async () => {
+    const response = await request(app(true))
+      .post('/items/sku-1?x=1')
+      .set('user-agent', 'spec')
+      .send({ a: 1 })
+      .expect(202);
+    const [server] = spansNamed('POST /items/:itemId');
+    expect(server?.kind).toBe(SpanKind.SERVER);
+    expect(server?.attributes).toMatchObject({
+      'http.request.method': 'POST',
+      'http.route': '/items/:itemId',
+      'url.path': '/items/sku-1',
+      'http.response.status_code': 202,
+      'user_agent.original': 'spec',
+    });
+    const { traceId, spanId } = server?.spanContext() ?? { traceId: '', spanId: '' };
+    expect(response.headers['x-trace-id']).toBe(traceId);
+    expect(response.headers.traceparent).toBe(`00-${traceId}-${spanId}-01`);
+    expect(seen?.ids).toEqual({ traceId, spanId, sampled: true });
+    const [child] = spansNamed('child');
+    expect(child?.parentSpanContext?.spanId).toBe(spanId);
+    expect(spansNamed('publish events')[0]?.parentSpanContext?.spanId).toBe(
+      child?.spanContext().spanId,
+    );
+  });
+
+  it("honours a caller's sampled traceparent even when the ratio would not sample", async () => {
+    rootSamples = false;
+    await request(app(true)).post('/items/sku-1').set('traceparent', SAMPLED_PARENT).expect(202);
+    const [server] = spansNamed('POST /items/:itemId');
+    expect(server?.spanContext().traceId).toBe('a'.repeat(32));
+    expect(server?.parentSpanContext?.spanId).toBe('1'.repeat(16));
+  });
+
+  it("honours a caller's unsampled traceparent: ids for correlation, no span, no parent for instrumentations", async () => {
+    const response = await request(app(true))
+      .post('/items/sku-1')
+      .set('traceparent', UNSAMPLED_PARENT)
+      .expect(202);
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    expect(response.headers['x-trace-id']).toBe('b'.repeat(32));
+    expect(response.headers.traceparent).toMatch(
+      new RegExp(`^00-${'b'.repeat(32)}-[0-9a-f]{16}-00$`),
+    );
+    expect(seen?.ids).toMatchObject({ traceId: 'b'.repeat(32), sampled: false });
+    // MongoDB/mongoose instrumentations with requireParentSpan find no span and skip at once.
+    expect(seen?.spanInContext).toBe(false);
+    expect(seen?.published?.traceparent).toMatch(
+      new RegExp(`^00-${'b'.repeat(32)}-[0-9a-f]{16}-00$`),
+    );
+  });
+
+  it('gives an unsampled new trace an id of its own and records nothing', async () => {
+    rootSamples = false;
+    const response = await request(app(true)).post('/items/sku-1').expect(202);
+    const traceId = String(response.headers['x-trace-id']);
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(response.body).toEqual({ ok: true, trace: traceId });
+    expect(seen?.ids).toMatchObject({ traceId, sampled: false });
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it('marks a server error failed, and leaves probes untraced but correlated', async () => {
+    await request(app(true)).get('/boom').expect(500);
+    expect(spansNamed('GET /boom')[0]?.status.code).toBe(2);
+    const probe = await request(app(true)).get('/health/live').expect(200);
+    expect(probe.headers['x-trace-id']).toMatch(/^[0-9a-f]{32}$/);
+    expect(exporter.getFinishedSpans()).toHaveLength(1);
+  });
+
+  it('with tracing off continues the caller trace id without any span', async () => {
+    markTracingEnabled(false);
+    const response = await request(app(false))
+      .post('/items/sku-1')
+      .set('traceparent', SAMPLED_PARENT)
+      .expect(202);
+    markTracingEnabled(true);
+    expect(response.headers['x-trace-id']).toBe('a'.repeat(32));
+    expect(response.headers.traceparent).toMatch(
+      new RegExp(`^00-${'a'.repeat(32)}-[0-9a-f]{16}-01$`),
+    );
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+});
