@@ -20,8 +20,12 @@ import { WrittenStates } from './written-states';
 
 /** Lost optimistic-concurrency races are reapplied this many times before the batch is retried. */
 const MAX_WRITE_ATTEMPTS = 5;
-/** Users whose last written state is kept in memory (a few KB each). */
-const WRITTEN_STATES_CAPACITY = 10_000;
+/**
+ * Users whose last written state is kept in memory: about 54 KB of heap each for a user with a
+ * full window and id ring (measured), so ~110 MB at most; the most recently written are the
+ * ones whose next event is likely soon.
+ */
+const WRITTEN_STATES_CAPACITY = 2_000;
 
 /**
  * One consumed batch → durable user state → `session-features`. Steps, each durable before the
