@@ -53,6 +53,9 @@ export class FuzzStack {
       // Rate limiting has its own test; here every request must reach validation.
       KAIROS_RATE_LIMIT_PER_SECOND: '1000000',
       MODEL_DIR: resolve(__dirname, '../../../models'),
+      // Learned rows written with each batch, not by a later checkpoint: otherwise a checkpoint
+      // of the seed could land between the "before" snapshot and the fuzzing's "after".
+      EMBEDDING_CHECKPOINT_INTERVAL_MS: '0',
     };
     for (const app of ['ingest', 'feature', 'recommender'] as const) {
       this.apps.set(app, await startAppProcess(app, env, PORTS[app]));
