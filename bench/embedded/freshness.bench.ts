@@ -15,35 +15,31 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type AppProcess, startAppProcess } from '../../test/support/app-process';
 import { benchScope } from '../recommender/support/bench-scope';
-import { runFreshness } from '../recommender/support/freshness-run';
+import {
+  FRESHNESS_OPTIONS,
+  freshnessSettings,
+  runFreshness,
+} from '../recommender/support/freshness-run';
 import { summarizeLatencies } from '../recommender/support/latency';
 import { writeRandomModelVersion } from '../recommender/support/random-model';
 import { machineDescription, summarizeRuns } from '../support/stats';
 
 const { values: args } = parseArgs({
   options: {
-    runs: { type: 'string', default: '3' },
-    events: { type: 'string', default: '1000' },
-    rate: { type: 'string', default: '200' },
-    users: { type: 'string', default: '300' },
-    items: { type: 'string', default: '10000' },
+    ...FRESHNESS_OPTIONS,
     'base-port': { type: 'string', default: '3770' },
     'cpu-prof-dir': { type: 'string' },
-    // Named as in bench/recommender/freshness.
-    'poll-concurrency': { type: 'string', default: '8' },
-    'poll-interval-ms': { type: 'string', default: '5' },
   },
 });
-const RUNS = Number(args.runs);
-const EVENTS = Number(args.events);
-const RATE = Number(args.rate);
-const USERS = Number(args.users);
-const ITEMS = Number(args.items);
+const {
+  runs: RUNS,
+  events: EVENTS,
+  rate: RATE,
+  users: USERS,
+  items: ITEMS,
+  polling: POLLING,
+} = freshnessSettings(args);
 const BASE_PORT = Number(args['base-port']);
-const POLLING = {
-  concurrency: Number(args['poll-concurrency']),
-  minIntervalMs: Number(args['poll-interval-ms']),
-};
 
 interface Pipeline {
   readonly ingestUrl: string;

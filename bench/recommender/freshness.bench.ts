@@ -15,34 +15,24 @@ import { type AppProcess, startAppProcess } from '../../test/support/app-process
 import { machineDescription, summarizeRuns } from '../support/stats';
 import { benchScope } from './support/bench-scope';
 import { type FreshnessProbe } from './support/freshness-probe';
-import { runFreshness } from './support/freshness-run';
+import { FRESHNESS_OPTIONS, freshnessSettings, runFreshness } from './support/freshness-run';
 import { kafkaRoundTrip } from './support/kafka-round-trip';
 import { summarizeLatencies } from './support/latency';
 import { writeRandomModelVersion } from './support/random-model';
 import { SessionFeaturesTap } from './support/session-features-tap';
 
 const { values: args } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '3' },
-    events: { type: 'string', default: '1000' },
-    rate: { type: 'string', default: '200' },
-    users: { type: 'string', default: '300' },
-    items: { type: 'string', default: '10000' },
-    'poll-concurrency': { type: 'string', default: '8' },
-    'poll-interval-ms': { type: 'string', default: '5' },
-    'base-port': { type: 'string', default: '3921' },
-  },
+  options: { ...FRESHNESS_OPTIONS, 'base-port': { type: 'string', default: '3921' } },
 });
-const RUNS = Number(args.runs);
-const EVENTS = Number(args.events);
-const RATE = Number(args.rate);
-const USERS = Number(args.users);
-const ITEMS = Number(args.items);
+const {
+  runs: RUNS,
+  events: EVENTS,
+  rate: RATE,
+  users: USERS,
+  items: ITEMS,
+  polling: PROBE,
+} = freshnessSettings(args);
 const BASE_PORT = Number(args['base-port']);
-const PROBE = {
-  concurrency: Number(args['poll-concurrency']),
-  minIntervalMs: Number(args['poll-interval-ms']),
-};
 
 async function run(index: number, modelRoot: string, vocabulary: readonly string[]) {
   const scope = benchScope('recommender-fresh', index);

@@ -1,5 +1,32 @@
+import { type ParseArgsConfig } from 'node:util';
 import { FreshnessProbe } from './freshness-probe';
 import { sendPaced } from './paced-events';
+
+/** The command-line options both freshness benches take; each adds its own (`--base-port`, ...). */
+export const FRESHNESS_OPTIONS = {
+  runs: { type: 'string', default: '3' },
+  events: { type: 'string', default: '1000' },
+  rate: { type: 'string', default: '200' },
+  users: { type: 'string', default: '300' },
+  items: { type: 'string', default: '10000' },
+  'poll-concurrency': { type: 'string', default: '8' },
+  'poll-interval-ms': { type: 'string', default: '5' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+/** Those options as numbers. */
+export function freshnessSettings(values: { [K in keyof typeof FRESHNESS_OPTIONS]: string }) {
+  return {
+    runs: Number(values.runs),
+    events: Number(values.events),
+    rate: Number(values.rate),
+    users: Number(values.users),
+    items: Number(values.items),
+    polling: {
+      concurrency: Number(values['poll-concurrency']),
+      minIntervalMs: Number(values['poll-interval-ms']),
+    },
+  };
+}
 
 export interface FreshnessRunOptions {
   readonly ingestUrl: string;
