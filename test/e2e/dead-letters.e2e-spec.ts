@@ -1,7 +1,7 @@
 import { Topic } from '@kairos/contracts';
-import { readDeadLetters } from '../support/dead-letters';
+import { poisonEvents, readDeadLetters } from '../support/dead-letters';
 import { eventually } from '../support/infra';
-import { bootSystem, describeEachMode, type RawRecord, type System } from '../support/system';
+import { bootSystem, describeEachMode, type System } from '../support/system';
 
 /**
  * Records no client could have sent through ingest, written straight to `events`: each ends in
@@ -38,18 +38,7 @@ describeEachMode('poison records on events go to events.dlq and the stream conti
       timestamp: Date.now(),
       receivedAt: Date.now(),
     };
-    const poison: RawRecord[] = [
-      { key: 'p1', value: '{not json', headers: { traceparent: 'keep-me' } },
-      { key: 'p2', value: JSON.stringify({ eventId: 'x', userId: 'p2' }) },
-      { key: 'p3', value: null },
-      { key: 'p4', value: JSON.stringify(valid) },
-      { key: 'someone-else', value: JSON.stringify({ ...valid, userId: 'p5', type: 'click' }) },
-      {
-        key: 'p6',
-        value: JSON.stringify({ ...valid, userId: 'p6', type: 'click' }),
-        headers: { 'kairos-schema-version': '99' },
-      },
-    ];
+    const { records: poison, expectedCodes } = poisonEvents(valid);
     for (const record of poison) {
       await post(record.key, 'before');
     }
@@ -62,14 +51,7 @@ describeEachMode('poison records on events go to events.dlq and the stream conti
       poison.length,
       /(^|\.)events$/,
     );
-    expect(dead.codeByKey).toEqual({
-      p1: 'malformed_json',
-      p2: 'schema_violation',
-      p3: 'missing_value',
-      p4: 'schema_violation',
-      'someone-else': 'schema_violation',
-      p6: 'unsupported_schema_version',
-    });
+    expect(dead.codeByKey).toEqual(expectedCodes);
     expect(dead.unexplained).toEqual([]);
     const original = dead.records.find((record) => record.key === 'p1');
     expect(original?.value).toBe('{not json');

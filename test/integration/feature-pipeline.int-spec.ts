@@ -1,7 +1,7 @@
 import { type UserEventMessage } from '@kairos/contracts';
 import { type AppProcess, startAppProcess } from '../support/app-process';
 import { digineticaStream, truthOf } from '../support/click-stream';
-import { readDeadLetters } from '../support/dead-letters';
+import { poisonEvents, readDeadLetters } from '../support/dead-letters';
 import { FeatureHarness, mismatches } from '../support/feature-harness';
 import {
   describeWithInfra,
@@ -70,30 +70,7 @@ describeWithInfra(
       const events = digineticaStream(600);
       const truth = truthOf(events);
       await startFeature();
-      const poison = [
-        { key: 'p1', value: '{not json' },
-        { key: 'p2', value: JSON.stringify({ eventId: 'x', userId: 'p2' }) },
-        { key: 'p3', value: null },
-        { key: 'p4', value: JSON.stringify({ ...events[0], userId: 'p4', type: 'teleport' }) },
-        {
-          key: 'someone-else',
-          value: JSON.stringify({ ...events[0], userId: 'p5', eventId: 'p5' }),
-        },
-        {
-          key: 'p6',
-          value: JSON.stringify({ ...events[0], userId: 'p6' }),
-          headers: { 'kairos-schema-version': '99' },
-        },
-        {
-          key: 'p7',
-          value: JSON.stringify({
-            ...events[0],
-            userId: 'p7',
-            eventId: 'p7',
-            $where: 'sleep(1000)',
-          }),
-        },
-      ];
+      const { records: poison, expectedCodes } = poisonEvents(events[0] ?? {});
       await harness.produce(events.slice(0, 300));
       await harness.produceRaw(poison);
       await harness.produce(events.slice(300));
@@ -108,15 +85,7 @@ describeWithInfra(
       expect(dead.records.map((record) => record.key).sort()).toEqual(
         poison.map((record) => record.key).sort(),
       );
-      expect(dead.codeByKey).toEqual({
-        p1: 'malformed_json',
-        p2: 'schema_violation',
-        p3: 'missing_value',
-        p4: 'schema_violation',
-        'someone-else': 'schema_violation',
-        p6: 'unsupported_schema_version',
-        p7: 'schema_violation',
-      });
+      expect(dead.codeByKey).toEqual(expectedCodes);
       expect(dead.unexplained).toEqual([]);
       const original = dead.records.find((record) => record.key === 'p1');
       expect(original?.value).toBe('{not json');

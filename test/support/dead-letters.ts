@@ -55,3 +55,50 @@ export function missingDeadLetterHeaders(
   ];
   return checks.filter(([ok]) => !ok).map(([, missing]) => missing);
 }
+
+export interface PoisonRecord {
+  readonly key: string;
+  readonly value: string | null;
+  readonly headers?: Record<string, string>;
+}
+
+/**
+ * One record of each kind `events` consumers must divert, built from a valid event, with the
+ * error code each must reach the DLQ with. p1 carries a `traceparent` to show that the original
+ * headers travel with it.
+ */
+export function poisonEvents(valid: object): {
+  records: PoisonRecord[];
+  expectedCodes: Record<string, string>;
+} {
+  const click = { ...valid, type: 'click' };
+  return {
+    records: [
+      { key: 'p1', value: '{not json', headers: { traceparent: 'keep-me' } },
+      { key: 'p2', value: JSON.stringify({ eventId: 'x', userId: 'p2' }) },
+      { key: 'p3', value: null },
+      { key: 'p4', value: JSON.stringify({ ...valid, userId: 'p4', type: 'teleport' }) },
+      // Keyed by someone other than the event's user.
+      { key: 'someone-else', value: JSON.stringify({ ...click, userId: 'p5', eventId: 'p5' }) },
+      {
+        key: 'p6',
+        value: JSON.stringify({ ...click, userId: 'p6' }),
+        headers: { 'kairos-schema-version': '99' },
+      },
+      // A MongoDB operator smuggled in as a field.
+      {
+        key: 'p7',
+        value: JSON.stringify({ ...click, userId: 'p7', eventId: 'p7', $where: 'sleep(1000)' }),
+      },
+    ],
+    expectedCodes: {
+      p1: 'malformed_json',
+      p2: 'schema_violation',
+      p3: 'missing_value',
+      p4: 'schema_violation',
+      'someone-else': 'schema_violation',
+      p6: 'unsupported_schema_version',
+      p7: 'schema_violation',
+    },
+  };
+}
