@@ -27,4 +27,25 @@ describe('selectTopK', () => {
       .slice(0, 20);
     expect(selectTopK(scores, 20)).toEqual(expected);
   });
+
+  it('returns every allowed entry when k exceeds them, and nothing for k <= 0', () => {
+    const scores = Float32Array.from([0.2, Number.NaN, 0.4, 0.1]);
+    expect(selectTopK(scores, 10, (index) => index === 3)).toEqual([
+      { index: 2, score: expect.closeTo(0.4, 6) as number },
+      { index: 0, score: expect.closeTo(0.2, 6) as number },
+    ]);
+    expect(selectTopK(scores, 0)).toEqual([]);
+    expect(selectTopK(scores, -1)).toEqual([]);
+  });
+
+  it('asks about exclusion only for entries that would enter the list', () => {
+    const asked: number[] = [];
+    // Descending scores: once the list is full, no later entry beats its worst.
+    const top = selectTopK([5, 4, 3, 2, 1], 2, (index) => {
+      asked.push(index);
+      return false;
+    });
+    expect(top.map((entry) => entry.index)).toEqual([0, 1]);
+    expect(asked).toEqual([0, 1]);
+  });
 });
