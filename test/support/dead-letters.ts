@@ -1,5 +1,5 @@
 import { DeadLetterHeader } from '@kairos/messaging';
-import { type TopicRecord } from './topic-reader';
+import { type RawRecord, type TopicRecord } from './topic-reader';
 
 export interface DeadLetters {
   readonly records: readonly TopicRecord[];
@@ -56,19 +56,13 @@ export function missingDeadLetterHeaders(
   return checks.filter(([ok]) => !ok).map(([, missing]) => missing);
 }
 
-export interface PoisonRecord {
-  readonly key: string;
-  readonly value: string | null;
-  readonly headers?: Record<string, string>;
-}
-
 /**
  * One record of each kind `events` consumers must divert, built from a valid event, with the
  * error code each must reach the DLQ with. p1 carries a `traceparent` to show that the original
  * headers travel with it.
  */
 export function poisonEvents(valid: object): {
-  records: PoisonRecord[];
+  records: RawRecord[];
   expectedCodes: Record<string, string>;
 } {
   const click = { ...valid, type: 'click' };

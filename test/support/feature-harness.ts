@@ -12,12 +12,7 @@ import { CompressionTypes, type Admin, type Producer } from 'kafkajs';
 import mongoose, { type Connection, type mongo } from 'mongoose';
 import { type UserTruth } from './click-stream';
 import { eventually, requireEnv, uniqueTestPrefix } from './infra';
-
-export interface RawRecord {
-  readonly key: string | null;
-  readonly value: Buffer | string | null;
-  readonly headers?: Record<string, string>;
-}
+import { type RawRecord } from './topic-reader';
 
 interface StoredProfile {
   _id: string;

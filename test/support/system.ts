@@ -17,7 +17,7 @@ import {
   requireEnv,
   uniqueTestPrefix,
 } from './infra';
-import { readTopic, type TopicRecord } from './topic-reader';
+import { type RawRecord, readTopic, type TopicRecord } from './topic-reader';
 
 export type Mode = 'embedded' | 'distributed';
 export const MODES: readonly Mode[] = ['embedded', 'distributed'];
@@ -57,12 +57,6 @@ export interface System {
   /** Writes records straight to the log, bypassing ingest (poison pills from another producer). */
   writeRaw(topic: TopicName, records: readonly RawRecord[]): Promise<void>;
   close(): Promise<void>;
-}
-
-export interface RawRecord {
-  readonly key: string;
-  readonly value: string | null;
-  readonly headers?: Record<string, string>;
 }
 
 /** Per-test isolation: a topic prefix and database (distributed) or a data directory (embedded). */

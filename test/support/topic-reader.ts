@@ -3,6 +3,13 @@ import { createKafka } from '@kairos/messaging';
 import { type KafkaMessage } from 'kafkajs';
 import { eventually } from './infra';
 
+/** A record to write straight to a topic, bypassing our publisher (poison pills, fixtures). */
+export interface RawRecord {
+  readonly key: string;
+  readonly value: string | null;
+  readonly headers?: Record<string, string>;
+}
+
 export interface TopicRecord {
   readonly partition: number;
   readonly offset: string;
