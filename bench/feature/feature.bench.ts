@@ -16,6 +16,7 @@ import {
   physicalGroupId,
   physicalTopic,
   registerLz4Codec,
+  TopicProvisioner,
   totalGroupLag,
 } from '@kairos/messaging';
 import { CompressionTypes } from 'kafkajs';
@@ -69,12 +70,11 @@ async function run(index: number): Promise<Record<string, number>> {
   });
   const kafka = createKafka(config.kafka, 'bench-feature');
   const admin = kafka.admin();
-  await admin.connect();
   const topic = physicalTopic(prefix, Topic.Events);
-  await admin.createTopics({
-    topics: [{ topic, numPartitions: config.kafka.topicPartitions, replicationFactor: 1 }],
-    waitForLeaders: true,
-  });
+  await new TopicProvisioner(admin, config.kafka, console).ensure(
+    [{ name: Topic.Events, compacted: false }],
+    () => admin.connect(),
+  );
 
   // Pre-load the topic exactly as ingest writes it.
   registerLz4Codec();

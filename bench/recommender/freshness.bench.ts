@@ -38,7 +38,7 @@ async function run(index: number, modelRoot: string, vocabulary: readonly string
   const scope = benchScope('recommender-fresh', index);
   const reference = await kafkaRoundTrip({
     config: scope.config('recommender'),
-    topic: `${scope.prefix}round-trip`,
+    topicPrefix: `${scope.prefix}round-trip.`,
     count: EVENTS,
     ratePerSecond: RATE,
   });

@@ -1,5 +1,12 @@
 import { type KairosConfig } from '@kairos/config';
-import { createKafka, JavaCompatiblePartitioner, registerLz4Codec } from '@kairos/messaging';
+import { Topic } from '@kairos/contracts';
+import {
+  createKafka,
+  JavaCompatiblePartitioner,
+  physicalTopic,
+  registerLz4Codec,
+  TopicProvisioner,
+} from '@kairos/messaging';
 import { CompressionTypes } from 'kafkajs';
 import { type LatencySummary, summarizeLatencies } from './latency';
 
@@ -11,28 +18,20 @@ import { type LatencySummary, summarizeLatencies } from './latency';
  */
 export async function kafkaRoundTrip(options: {
   readonly config: KairosConfig;
-  readonly topic: string;
+  /** Prefix of the scratch topic (`<prefix>events`), created the way the apps create theirs. */
+  readonly topicPrefix: string;
   readonly count: number;
   readonly ratePerSecond: number;
 }): Promise<LatencySummary> {
   registerLz4Codec();
   const kafka = createKafka(options.config.kafka, 'bench-round-trip');
   const admin = kafka.admin();
-  await admin.connect();
-  // A loaded single-node KRaft broker sometimes answers the leader wait of a topic it has just
-  // created with UNKNOWN_TOPIC_OR_PARTITION; creating again is idempotent, so try a few times.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await admin.createTopics({
-        topics: [{ topic: options.topic, numPartitions: options.config.kafka.topicPartitions }],
-        waitForLeaders: true,
-      });
-      break;
-    } catch (error) {
-      if (attempt >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
-    }
-  }
+  const kafkaConfig = { ...options.config.kafka, topicPrefix: options.topicPrefix };
+  const topic = physicalTopic(kafkaConfig.topicPrefix, Topic.Events);
+  await new TopicProvisioner(admin, kafkaConfig, console).ensure(
+    [{ name: Topic.Events, compacted: false }],
+    () => admin.connect(),
+  );
   await admin.disconnect();
   const producer = kafka.producer({
     createPartitioner: JavaCompatiblePartitioner,
@@ -40,13 +39,13 @@ export async function kafkaRoundTrip(options: {
     maxInFlightRequests: 5,
   });
   const consumer = kafka.consumer({
-    groupId: `${options.topic}-reader`,
+    groupId: `${topic}-reader`,
     sessionTimeout: options.config.kafka.sessionTimeoutMs,
     maxBytesPerPartition: 1_048_576,
   });
   await producer.connect();
   await consumer.connect();
-  await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
 
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
@@ -68,7 +67,7 @@ export async function kafkaRoundTrip(options: {
     },
   });
   // One record through first: the measurement starts only once the group owns its partitions.
-  await producer.send({ topic: options.topic, messages: [{ key: 'ready', value: 'ready' }] });
+  await producer.send({ topic, messages: [{ key: 'ready', value: 'ready' }] });
   await ready;
 
   const intervalMs = 1_000 / options.ratePerSecond;
@@ -82,7 +81,7 @@ export async function kafkaRoundTrip(options: {
     sentAt.set(id, performance.now());
     sends.push(
       producer.send({
-        topic: options.topic,
+        topic,
         acks: -1,
         compression: CompressionTypes.LZ4,
         messages: [{ key: `user-${i % 300}`, value: id }],

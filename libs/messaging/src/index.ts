@@ -9,7 +9,7 @@ export {
   type BroadcastSubscription,
 } from './ports/broadcast-consumers';
 export { TopicAdminService, groupLag, totalGroupLag } from './kafka/topic-admin.service';
-export { TopicSetupError } from './kafka/topic-provisioner';
+export { TopicProvisioner, TopicSetupError } from './kafka/topic-provisioner';
 export { KafkaReadiness } from './kafka/kafka.readiness';
 export { KafkaBatchServer, type KafkaBatchServerOptions } from './kafka/kafka-batch.server';
 export { KafkaBatchContext } from './kafka/kafka-batch.context';
