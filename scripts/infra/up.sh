@@ -40,7 +40,8 @@ Environment overrides:
   FERRETDB_VERSION   FerretDB v1 version on the Go proxy (default v1.24.2)
   MONGO_JAVA_SERVER_VERSION  de.bwaldvogel:mongo-java-server version (default 1.47.0)
   KAFKA_HEAP_OPTS    JVM heap flags (default "-Xmx1g -Xms256m": a broker that has seen many test runs holds thousands of partitions)
-  MONGO_JAVA_SERVER_HEAP_OPTS  JVM heap flags (default "-Xmx512m")
+  MONGO_JAVA_SERVER_HEAP_OPTS  JVM heap flags (default "-Xmx1g": concurrent bulk writes of large documents
+                 ran a 512 MiB server out of memory)
   MONGO_JAVA_SERVER_LOG_LEVEL  trace/debug/info/warn/error (default info)
   MONGO_JAVA_SERVER_JAVA_OPTS  extra JVM flags, e.g. -Dkairos.mongo.commitOnWrite=false
                      (see mongo-java-server/KairosMongoServer.java)
