@@ -60,6 +60,29 @@ describe('RecommendationEngine', () => {
     expect(model.batches.slice(probeCalls).map((batch) => batch.batchSize)).toEqual([2, 1]);
   });
 
+  it('keeps at most maxConcurrentBatches inference calls in flight', async () => {
+    const model = runner();
+    let inFlight = 0;
+    let peak = 0;
+    const run = model.run.bind(model);
+    model.run = async (batch) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      // Stay in flight across a macrotask, so the other callers get their chance to start.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+      return run(batch);
+    };
+    const engine = await RecommendationEngine.create(model, { ...frozen, maxConcurrentBatches: 2 });
+    const users = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'];
+    engine.observe(users.map((userId, i) => view(userId, 'a1', i)));
+    const answers = await Promise.all(
+      users.map((userId) => engine.recommend([{ userId }], { k: 1, excludeSeen: true })),
+    );
+    expect(answers.map(([answer]) => answer?.[0]?.itemId)).toEqual(users.map(() => 'a2'));
+    expect(peak).toBe(2);
+  });
+
   it('applies unavailable items and category filters, even when the model ignores the mask', async () => {
     const engine = await RecommendationEngine.create(runner({ ignoreMask: true }), frozen);
     engine.observe([view('u1', 'a1', 0, 'x'), view('u2', 'b1', 1, 'y'), view('u2', 'b2', 2, 'y')]);

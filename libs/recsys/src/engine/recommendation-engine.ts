@@ -12,6 +12,7 @@ import { OnlineLearner } from '../learning/online-learner';
 import { ItemTable, type ItemRowUpdate } from '../table/item-table';
 import { PopularityPrior } from '../table/popularity-prior';
 import { UserStateStore, type UserState } from '../users/user-state';
+import { ConcurrencyGate } from './concurrency-gate';
 import { resolveEngineOptions, type RecommendationEngineOptions } from './engine-options';
 import { FeatureBatchBuilder, type BatchRow } from './feature-batch-builder';
 import { TransitionBlender } from './transition-blender';
@@ -35,6 +36,7 @@ export class RecommendationEngine implements Recommender {
   private readonly transitions: TransitionBlender;
   private readonly batchBuilder: FeatureBatchBuilder;
   private readonly weighting: HistoryWeighting;
+  private readonly inferenceGate: ConcurrencyGate;
 
   private constructor(
     private runner: ModelRunner,
@@ -50,6 +52,7 @@ export class RecommendationEngine implements Recommender {
     this.learner = new OnlineLearner(options.learner, scoringGeometry);
     this.transitions = new TransitionBlender(options.transitions);
     this.batchBuilder = new FeatureBatchBuilder(options.historyLength);
+    this.inferenceGate = new ConcurrencyGate(options.maxConcurrentBatches);
     this.weighting = {
       recencyDecay: options.recencyDecay,
       eventTypeWeights: options.eventTypeWeights,
@@ -113,7 +116,8 @@ export class RecommendationEngine implements Recommender {
     const answers: RecommendedItem[][] = [];
     for (let start = 0; start < requests.length; start += this.options.maxBatchSize) {
       const chunk = requests.slice(start, start + this.options.maxBatchSize);
-      answers.push(...(await this.recommendChunk(chunk, options)));
+      // The whole chunk waits, not only the run: building the batch allocates its mask.
+      answers.push(...(await this.inferenceGate.run(() => this.recommendChunk(chunk, options))));
     }
     return answers;
   }
