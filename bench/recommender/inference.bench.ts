@@ -6,10 +6,11 @@
  *   - engine:  RecommendationEngine.recommend, the service's real path (batch building, the
  *              [B, N] exclusion mask, inference, top-k selection; engine defaults, k = 100);
  *   - matmul:  the reference, a raw onnxruntime MatMul [B, 64] x [64, 10,000].
- * Never pass/fail.
+ * All three keep `--in-flight` calls going at once (default: the engine's maxConcurrentBatches,
+ * which is how the service runs them; 1 = one call after the other). Never pass/fail.
  *
  *   npm run bench:recommender:inference -- [--runs 3] [--items 10000] [--dimension 64]
- *     [--min-ms 1500]
+ *     [--min-ms 1500] [--in-flight 2]
  *   (profile: node --cpu-prof -r ts-node/register/transpile-only -r tsconfig-paths/register
  *    bench/recommender/inference.bench.ts --runs 1)
  */
@@ -22,7 +23,12 @@ import {
   type ModelRunner,
   validateVersion,
 } from '@kairos/model';
-import { type Interaction, RecommendationEngine, SeededRandom } from '@kairos/recsys';
+import {
+  DEFAULT_ENGINE_OPTIONS,
+  type Interaction,
+  RecommendationEngine,
+  SeededRandom,
+} from '@kairos/recsys';
 import { machineDescription, summarizeRuns } from '../support/stats';
 import { MatMulReference } from './support/matmul-reference';
 import { writeRandomModelVersion } from './support/random-model';
@@ -34,26 +40,34 @@ const { values: args } = parseArgs({
     dimension: { type: 'string', default: '64' },
     // Each measurement repeats calls for at least this long.
     'min-ms': { type: 'string', default: '1500' },
+    'in-flight': { type: 'string', default: String(DEFAULT_ENGINE_OPTIONS.maxConcurrentBatches) },
   },
 });
 const RUNS = Number(args.runs);
 const ITEMS = Number(args.items);
 const DIMENSION = Number(args.dimension);
 const MIN_MS = Number(args['min-ms']);
+const IN_FLIGHT = Number(args['in-flight']);
 const BATCH_SIZES = [1, 8, 64, 256] as const;
 const HISTORY_LENGTH = 20;
 const PRECOMPUTED_K = 100;
 
-/** Users per second of `call` (which scores `batchSize` users), after two warm-up calls. */
+/**
+ * Users per second of `call` (which scores `batchSize` users) with IN_FLIGHT calls going at once,
+ * after two warm-up calls.
+ */
 async function usersPerSecond(batchSize: number, call: () => Promise<unknown>): Promise<number> {
   await call();
   await call();
   let calls = 0;
   const started = performance.now();
-  while (calls < 3 || performance.now() - started < MIN_MS) {
-    await call();
-    calls += 1;
-  }
+  const keepCalling = async (): Promise<void> => {
+    while (calls < 3 || performance.now() - started < MIN_MS) {
+      await call();
+      calls += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, keepCalling));
   return (batchSize * calls) / ((performance.now() - started) / 1_000);
 }
 
@@ -111,7 +125,7 @@ async function main(): Promise<void> {
   const runner = outcome.runner;
   const reference = await MatMulReference.create(runner.baseEmbeddings, ITEMS, DIMENSION);
   console.log(
-    `bench/recommender/inference on ${machineDescription()}; ${RUNS} runs, N=${ITEMS}, D=${DIMENSION}, L=${HISTORY_LENGTH}, >= ${MIN_MS} ms per measurement`,
+    `bench/recommender/inference on ${machineDescription()}; ${RUNS} runs, N=${ITEMS}, D=${DIMENSION}, L=${HISTORY_LENGTH}, >= ${MIN_MS} ms per measurement, ${IN_FLIGHT} call(s) in flight`,
   );
   const runs: Array<Record<string, number>> = [];
   try {
@@ -152,7 +166,7 @@ async function main(): Promise<void> {
     benchmark: 'recommender-inference',
     machine: machineDescription(),
     at: new Date().toISOString(),
-    settings: { RUNS, ITEMS, DIMENSION, HISTORY_LENGTH, MIN_MS, PRECOMPUTED_K },
+    settings: { RUNS, ITEMS, DIMENSION, HISTORY_LENGTH, MIN_MS, IN_FLIGHT, PRECOMPUTED_K },
     runs,
     median: summary,
     targets,
