@@ -14,11 +14,13 @@ export interface BatchRow {
 
 /**
  * Builds ONE FeatureBatch for many users. The item table and prior are shared views (no copy);
- * the [B, N] exclude mask is the big per-batch allocation, so its buffer is reused across batches
- * (safe because the runner has finished with a batch when its promise resolves).
+ * the [B, N] exclude mask is the big per-batch allocation, so mask buffers are reused: a batch
+ * owns its buffer from `build` until `release`. Batches run concurrently (one per Kafka
+ * partition batch, plus GETs), so a single shared buffer would let one batch overwrite the
+ * exclusions of another that is still being scored.
  */
 export class FeatureBatchBuilder {
-  private maskBuffer = new Float32Array(0);
+  private readonly freeMasks: Float32Array[] = [];
 
   constructor(private readonly historyLength: number) {}
 
@@ -67,9 +69,15 @@ export class FeatureBatchBuilder {
     };
   }
 
+  /** Returns the batch's mask buffer for reuse; the batch must not be read afterwards. */
+  release(batch: FeatureBatch): void {
+    this.freeMasks.push(new Float32Array(batch.excludeMask.buffer));
+  }
+
   private mask(length: number): Float32Array {
-    if (this.maskBuffer.length < length) this.maskBuffer = new Float32Array(length);
-    const mask = this.maskBuffer.subarray(0, length);
+    const free = this.freeMasks.pop();
+    const buffer = free !== undefined && free.length >= length ? free : new Float32Array(length);
+    const mask = buffer.subarray(0, length);
     mask.fill(0);
     return mask;
   }

@@ -83,6 +83,24 @@ describe('RecommendationEngine', () => {
     expect(peak).toBe(2);
   });
 
+  it('keeps the exclusions of concurrent batches apart', async () => {
+    const model = runner({ ignoreMask: true });
+    const run = model.run.bind(model);
+    model.run = async (batch) => {
+      // Both batches are built before either is scored.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return run(batch);
+    };
+    const engine = await RecommendationEngine.create(model, { ...frozen, maxConcurrentBatches: 2 });
+    engine.observe([view('u1', 'a1', 0), view('u2', 'b1', 1)]);
+    const [[first], [second]] = await Promise.all([
+      engine.recommend([{ userId: 'u1' }], { k: 3, excludeSeen: true }),
+      engine.recommend([{ userId: 'u2' }], { k: 3, excludeSeen: true }),
+    ]);
+    expect(first?.map((item) => item.itemId).sort()).toEqual(['a2', 'b1', 'b2']);
+    expect(second?.map((item) => item.itemId).sort()).toEqual(['a1', 'a2', 'b2']);
+  });
+
   it('applies unavailable items and category filters, even when the model ignores the mask', async () => {
     const engine = await RecommendationEngine.create(runner({ ignoreMask: true }), frozen);
     engine.observe([view('u1', 'a1', 0, 'x'), view('u2', 'b1', 1, 'y'), view('u2', 'b2', 2, 'y')]);

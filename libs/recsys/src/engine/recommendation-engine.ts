@@ -220,28 +220,35 @@ export class RecommendationEngine implements Recommender {
     });
     if (warm.length === 0) return answers;
 
-    const itemCount = this.table.size;
+    // The table this batch was built from: rows are read back through it even if a model
+    // activation swaps the engine's table while the batch is being scored.
+    const table = this.table;
+    const itemCount = table.size;
     const batch = this.batchBuilder.build(
       warm.map((entry) => entry.row),
-      this.table,
+      table,
       this.prior.priorVector(itemCount),
     );
-    const scored = await this.runner.run(batch);
-    warm.forEach((entry, b) => {
-      const maskOffset = b * itemCount;
-      const picked = this.transitions.rank(
-        { userId: requests[entry.position]?.userId ?? '', state: entry.state, table: this.table },
-        scored,
-        b,
-        options.k,
-        (row) => batch.excludeMask[maskOffset + row] === 1,
-      );
-      answers[entry.position] = picked.map(({ index, score }) => ({
-        itemId: this.table.itemIdAt(index),
-        score,
-      }));
-    });
-    return answers;
+    try {
+      const scored = await this.runner.run(batch);
+      warm.forEach((entry, b) => {
+        const maskOffset = b * itemCount;
+        const picked = this.transitions.rank(
+          { userId: requests[entry.position]?.userId ?? '', state: entry.state, table },
+          scored,
+          b,
+          options.k,
+          (row) => batch.excludeMask[maskOffset + row] === 1,
+        );
+        answers[entry.position] = picked.map(({ index, score }) => ({
+          itemId: table.itemIdAt(index),
+          score,
+        }));
+      });
+      return answers;
+    } finally {
+      this.batchBuilder.release(batch);
+    }
   }
 
   private batchRow(state: UserState | undefined, options: RecommendationOptions): BatchRow {
