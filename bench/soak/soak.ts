@@ -7,7 +7,9 @@
  * or fails on numbers (not in CI; `npm run test:chaos` is).
  *
  *   npm run soak -- [--minutes 10] [--load 0.5] [--capacity-events 20000] [--probe-seconds 60]
- *                   [--max-probes 5] [--users 2000] [--get-rate 20]
+ *                   [--max-probes 5] [--users 2000] [--get-rate 20] [--rate <events/s>]
+ *
+ * `--rate` soaks at that rate and skips the capacity phase (for diagnosis runs).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -34,6 +36,7 @@ const { values: args } = parseArgs({
     'max-probes': { type: 'string', default: '5' },
     users: { type: 'string', default: '2000' },
     'get-rate': { type: 'string', default: '20' },
+    rate: { type: 'string' },
   },
 });
 const MINUTES = Number(args.minutes);
@@ -103,20 +106,33 @@ function startReader(stack: ChaosStack, users: () => readonly string[]) {
   };
 }
 
+/** `--rate`: soak at exactly this rate, as if it were the --load share of a capacity. */
+function givenRate(rate: number): SustainedCapacity {
+  return {
+    eventsPerSecond: rate / LOAD,
+    burstEventsPerSecond: Number.NaN,
+    steps: [],
+    method: `not measured: --rate ${rate}`,
+  };
+}
+
 async function main(): Promise<void> {
   const stack = new ChaosStack('soak');
   await stack.start();
   try {
     const truth = new Map<string, UserTruth>();
     const accepted = (outcome: SendOutcome) => merge(truth, truthOfAccepted(outcome.accepted));
-    const capacity = await measureSustainedCapacity(stack, {
-      burstEvents: Number(args['capacity-events']),
-      probeSeconds: Number(args['probe-seconds']),
-      maxProbes: Number(args['max-probes']),
-      users: USERS,
-      run: RUN,
-      onAccepted: accepted,
-    });
+    const capacity =
+      args.rate === undefined
+        ? await measureSustainedCapacity(stack, {
+            burstEvents: Number(args['capacity-events']),
+            probeSeconds: Number(args['probe-seconds']),
+            maxProbes: Number(args['max-probes']),
+            users: USERS,
+            run: RUN,
+            onAccepted: accepted,
+          })
+        : givenRate(Number(args.rate));
     const rate = Math.max(1, Math.round(capacity.eventsPerSecond * LOAD));
     const settled = await waitForNoLag(stack, 'the capacity probes to drain');
     console.log(

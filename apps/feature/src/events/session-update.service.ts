@@ -21,11 +21,13 @@ import { WrittenStates } from './written-states';
 /** Lost optimistic-concurrency races are reapplied this many times before the batch is retried. */
 const MAX_WRITE_ATTEMPTS = 5;
 /**
- * Users whose last written state is kept in memory: about 54 KB of heap each for a user with a
- * full window and id ring (measured), so ~110 MB at most; the most recently written are the
- * ones whose next event is likely soon.
+ * Users whose last written state is kept in memory, the most recently written (whose next event
+ * is likely soon). A state holds from ~1 KB (new user) to ~37 KB (the soak's users after ~250
+ * events) to ~265 KB (the largest the session rules allow: 1,000 distinct items and 200 event
+ * ids of 128 characters), measured by bench/feature/written-states-memory.bench.ts; so the heap
+ * budget, not the count, is what bounds the worst case (~128 MB, ~500 such states).
  */
-const WRITTEN_STATES_CAPACITY = 2_000;
+const WRITTEN_STATES_BOUNDS = { maxStates: 2_000, maxBytes: 128 * 2 ** 20 } as const;
 
 /**
  * One consumed batch → durable user state → `session-features`. Steps, each durable before the
@@ -41,7 +43,7 @@ const WRITTEN_STATES_CAPACITY = 2_000;
 @Injectable()
 export class SessionUpdateService {
   private readonly logger = new Logger('sessions');
-  private readonly written = new WrittenStates(WRITTEN_STATES_CAPACITY);
+  private readonly written = new WrittenStates(WRITTEN_STATES_BOUNDS);
   readonly rules: SessionRules;
 
   constructor(
