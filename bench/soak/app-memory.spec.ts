@@ -21,7 +21,8 @@ describe('parseMemoryScrape', () => {
     expect(scrape.rssMb).toBeGreaterThan(mb(Math.min(before.rss, after.rss)) * 0.8);
     expect(scrape.rssMb).toBeLessThan(mb(Math.max(before.rss, after.rss)) * 1.2);
     expect(scrape.heapUsedMb).toBeGreaterThan(0);
-    expect(scrape.heapUsedMb).toBeLessThan(scrape.rssMb);
+    expect(scrape.heapUsedMb).toBeLessThanOrEqual(scrape.heapTotalMb);
+    expect(scrape.heapTotalMb).toBeLessThan(scrape.rssMb);
     expect(scrape.externalMb).toBeGreaterThan(0);
   });
 
@@ -29,6 +30,7 @@ describe('parseMemoryScrape', () => {
     const scrape = parseMemoryScrape('process_resident_memory_bytes{app="x"} 1048576\n');
 
     expect(scrape.rssMb).toBe(1);
+    expect(scrape.heapTotalMb).toBeNaN();
     expect(scrape.heapUsedMb).toBeNaN();
     expect(scrape.externalMb).toBeNaN();
   });

@@ -3,6 +3,7 @@ import { type AppName } from '@kairos/config';
 /** One scrape of an app's memory gauges (prom-client default metrics at /metrics), in MB. */
 interface MemoryScrape {
   readonly rssMb: number;
+  readonly heapTotalMb: number;
   readonly heapUsedMb: number;
   readonly externalMb: number;
 }
@@ -11,6 +12,8 @@ interface MemoryScrape {
 export interface MinuteMemory {
   /** Resident set size at the end of the minute. */
   readonly rssMb: number;
+  /** Heap V8 has reserved at the end of the minute: it grows to peaks and gives back slowly. */
+  readonly heapTotalMb: number;
   /**
    * Lowest heapUsed scraped in the minute. heapUsed saw-tooths between collections, so its low is
    * the closest an outside observer gets to the live heap after GC: a low that keeps rising is
@@ -25,6 +28,7 @@ export interface MinuteMemory {
 const MB = 1_024 * 1_024;
 const GAUGES = {
   rssMb: 'process_resident_memory_bytes',
+  heapTotalMb: 'nodejs_heap_size_total_bytes',
   heapUsedMb: 'nodejs_heap_size_used_bytes',
   externalMb: 'nodejs_external_memory_bytes',
 } as const;
@@ -37,6 +41,7 @@ export function parseMemoryScrape(text: string): MemoryScrape {
   };
   return {
     rssMb: gauge(GAUGES.rssMb),
+    heapTotalMb: gauge(GAUGES.heapTotalMb),
     heapUsedMb: gauge(GAUGES.heapUsedMb),
     externalMb: gauge(GAUGES.externalMb),
   };
@@ -81,6 +86,7 @@ export class AppMemoryWatch {
           app,
           {
             rssMb: last?.rssMb ?? Number.NaN,
+            heapTotalMb: last?.heapTotalMb ?? Number.NaN,
             heapLowMb: heaps.length > 0 ? Math.min(...heaps) : Number.NaN,
             heapHighMb: heaps.length > 0 ? Math.max(...heaps) : Number.NaN,
             externalMb: last?.externalMb ?? Number.NaN,

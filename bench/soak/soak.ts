@@ -166,7 +166,7 @@ async function main(): Promise<void> {
         memory: await memory.take(),
       };
       samples.push(sample);
-      console.log(formatTable([row(sample)]));
+      console.log(`${formatTable([row(sample)])}\n${formatTable(memoryRows([sample]))}`);
     }
     await reader.stop();
     await memory.stop();
@@ -186,12 +186,6 @@ async function main(): Promise<void> {
   }
 }
 
-const SHORT: Partial<Record<AppName, string>> = {
-  ingest: 'ing',
-  feature: 'feat',
-  recommender: 'rec',
-};
-
 function row(sample: MinuteSample): Record<string, string | number> {
   return {
     minute: sample.minute,
@@ -201,16 +195,27 @@ function row(sample: MinuteSample): Record<string, string | number> {
     'GET errors': sample.getErrors,
     lag: sample.lag,
     ...Object.fromEntries(
-      APPS.flatMap((app) => {
-        const { rssMb, heapLowMb, externalMb } = sample.memory[app];
-        return [
-          [`${SHORT[app] ?? app} RSS MB`, Math.round(rssMb)],
-          [`${SHORT[app] ?? app} heap low MB`, Math.round(heapLowMb)],
-          [`${SHORT[app] ?? app} ext MB`, Math.round(externalMb)],
-        ];
-      }),
+      APPS.map((app) => [`RSS ${app} MB`, Math.round(sample.memory[app].rssMb)]),
     ),
   };
+}
+
+/** One row per minute and app: where the RSS is (V8 heap reserved, live heap, C++ memory). */
+function memoryRows(samples: readonly MinuteSample[]): Array<Record<string, string | number>> {
+  return samples.flatMap((sample) =>
+    APPS.map((app) => {
+      const memory = sample.memory[app];
+      return {
+        minute: sample.minute,
+        app,
+        'RSS MB': Math.round(memory.rssMb),
+        'heap total MB': Math.round(memory.heapTotalMb),
+        'heap low MB': Math.round(memory.heapLowMb),
+        'heap high MB': Math.round(memory.heapHighMb),
+        'external MB': Math.round(memory.externalMb),
+      };
+    }),
+  );
 }
 
 function report(
@@ -228,6 +233,10 @@ function report(
     `\nsoak: ${samples.length} min at ${rate} events/s (${LOAD * 100}% of ${capacity.eventsPerSecond}/s)\n`,
   );
   console.log(formatTable(samples.map(row)));
+  console.log(
+    `\nmemory per app (heap low: lowest heapUsed scraped every 5 s in the minute, the live heap after GC as far as /metrics shows it):\n`,
+  );
+  console.log(formatTable(memoryRows(samples)));
   const change = (from: number, to: number) => ({
     first: from,
     last: to,
@@ -237,6 +246,10 @@ function report(
     `\n${formatTable([
       ...APPS.flatMap((app) => [
         { metric: `RSS ${app} MB`, ...change(first.memory[app].rssMb, last.memory[app].rssMb) },
+        {
+          metric: `heap total ${app} MB`,
+          ...change(first.memory[app].heapTotalMb, last.memory[app].heapTotalMb),
+        },
         {
           metric: `heap low ${app} MB`,
           ...change(first.memory[app].heapLowMb, last.memory[app].heapLowMb),
