@@ -22,10 +22,11 @@ import { WrittenStates } from './written-states';
 const MAX_WRITE_ATTEMPTS = 5;
 /**
  * Users whose last written state is kept in memory, the most recently written (whose next event
- * is likely soon). A state holds from ~1 KB (new user) to ~37 KB (the soak's users after ~250
- * events) to ~265 KB (the largest the session rules allow: 1,000 distinct items and 200 event
- * ids of 128 characters), measured by bench/feature/written-states-memory.bench.ts; so the heap
- * budget, not the count, is what bounds the worst case (~128 MB, ~500 such states).
+ * is likely soon). A state holds from ~1 KB (new user) to ~30 KB (the soak's users after 250
+ * events) to ~270 KB (the largest the session rules allow: 1,000 distinct items and 200 event
+ * ids of 128 characters), measured by bench/feature/written-states-memory.bench.ts: 2,000 soak
+ * users hold ~60 MB, and the heap budget, not the count, bounds the worst case (~120 MB in 455
+ * such states, where 2,000 would hold ~530 MB).
  */
 const WRITTEN_STATES_BOUNDS = { maxStates: 2_000, maxBytes: 128 * 2 ** 20 } as const;
 

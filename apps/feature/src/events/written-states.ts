@@ -13,7 +13,7 @@ export interface WrittenStatesBounds {
  * back from storage (one MongoDB round trip fewer per batch on the path to freshness).
  *
  * Bounded by count and by approximate heap: a state's size varies from a few hundred bytes to
- * ~260 KB (measured), so a count alone would let 2,000 large states hold half a gigabyte.
+ * ~270 KB (measured), so a count alone would let 2,000 large states hold half a gigabyte.
  * The least recently written are evicted first.
  *
  * Safe without any invalidation protocol: every state write is conditional on the version it
