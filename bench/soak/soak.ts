@@ -1,35 +1,46 @@
 /**
  * bench/soak: the whole pipeline (ingest, feature, recommender as processes on the real broker and
- * MongoDB-protocol server) at a fraction of its measured end-to-end capacity for several minutes.
+ * MongoDB-protocol server) at a fraction of its measured sustained capacity for several minutes.
  * Prints per minute the load, ingest and GET p99, both consumer groups' lag and each app's RSS,
- * then RSS growth, p99 drift and whether every accepted event was counted exactly once. Not a
- * test: it never passes or fails on numbers (not in CI; `npm run test:chaos` is).
+ * heap low (lowest heapUsed of the minute) and external memory, then RSS and heap growth, p99
+ * drift and whether every accepted event was counted exactly once. Not a test: it never passes
+ * or fails on numbers (not in CI; `npm run test:chaos` is).
  *
- *   npm run soak -- [--minutes 10] [--load 0.5] [--capacity-events 20000] [--users 2000] [--get-rate 20]
+ *   npm run soak -- [--minutes 10] [--load 0.5] [--capacity-events 20000] [--probe-seconds 60]
+ *                   [--max-probes 5] [--users 2000] [--get-rate 20] [--rate <events/s>]
+ *
+ * `--rate` soaks at that rate and skips the capacity phase (for diagnosis runs).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type AppName } from '@kairos/config';
 import { type UserTruth } from '../../test/support/click-stream';
-import { eventually } from '../../test/support/infra';
 import { ChaosStack } from '../../test/chaos/support/chaos-stack';
-import { clientStream } from '../../test/chaos/support/client-stream';
-import { ResilientSender, truthOfAccepted } from '../../test/chaos/support/resilient-sender';
+import { type SendOutcome, truthOfAccepted } from '../../test/chaos/support/resilient-sender';
 import { formatTable, machineDescription, percentile } from '../support/stats';
+import { AppMemoryWatch, type MinuteMemory } from './app-memory';
+import {
+  measureSustainedCapacity,
+  sendPaced,
+  type SustainedCapacity,
+  waitForNoLag,
+} from './capacity';
 
 const { values: args } = parseArgs({
   options: {
     minutes: { type: 'string', default: '10' },
     load: { type: 'string', default: '0.5' },
     'capacity-events': { type: 'string', default: '20000' },
+    'probe-seconds': { type: 'string', default: '60' },
+    'max-probes': { type: 'string', default: '5' },
     users: { type: 'string', default: '2000' },
     'get-rate': { type: 'string', default: '20' },
+    rate: { type: 'string' },
   },
 });
 const MINUTES = Number(args.minutes);
 const LOAD = Number(args.load);
-const CAPACITY_EVENTS = Number(args['capacity-events']);
 const USERS = Number(args.users);
 const GET_RATE = Number(args['get-rate']);
 const APPS: readonly AppName[] = ['ingest', 'feature', 'recommender'];
@@ -42,14 +53,7 @@ interface MinuteSample {
   readonly getP99Ms: number;
   readonly getErrors: number;
   readonly lag: number;
-  readonly rssMb: Record<AppName, number>;
-}
-
-/** Resident set size of a process, from /proc (Linux). */
-function rssMb(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match?.[1] === undefined ? Number.NaN : Number(match[1]) / 1_024;
+  readonly memory: Record<AppName, MinuteMemory>;
 }
 
 function merge(into: Map<string, UserTruth>, from: ReadonlyMap<string, UserTruth>): void {
@@ -102,36 +106,14 @@ function startReader(stack: ChaosStack, users: () => readonly string[]) {
   };
 }
 
-/**
- * Events per second the whole pipeline turns into recommendations: a burst sent as fast as ingest
- * takes it, timed until both consumer groups have committed everything.
- */
-async function measureCapacity(stack: ChaosStack, truth: Map<string, UserTruth>): Promise<number> {
-  const events = clientStream(CAPACITY_EVENTS, USERS, `${RUN}c`, {
-    userPrefix: RUN,
-    startMs: Date.now() - 3_600_000,
-    spanMs: 3_000_000,
-  });
-  const started = performance.now();
-  const outcome = await new ResilientSender({ ingestUrl: stack.ingestUrl, lanes: 8 }).send(events);
-  const accepted = performance.now();
-  let reported = accepted;
-  await eventually(
-    async () => {
-      const lag = await stack.totalLag();
-      if (performance.now() - reported > 10_000) {
-        reported = performance.now();
-        console.log(`capacity burst: ${outcome.accepted.size} accepted, lag ${lag}`);
-      }
-      return lag === 0 ? true : undefined;
-    },
-    { timeoutMs: 30 * 60_000, intervalMs: 250, what: 'the capacity burst to drain' },
-  );
-  console.log(
-    `capacity burst: ${outcome.accepted.size} events accepted in ${((accepted - started) / 1_000).toFixed(1)} s, drained after ${((performance.now() - started) / 1_000).toFixed(1)} s`,
-  );
-  merge(truth, truthOfAccepted(outcome.accepted));
-  return outcome.accepted.size / ((performance.now() - started) / 1_000);
+/** `--rate`: soak at exactly this rate, as if it were the --load share of a capacity. */
+function givenRate(rate: number): SustainedCapacity {
+  return {
+    eventsPerSecond: rate / LOAD,
+    burstEventsPerSecond: Number.NaN,
+    steps: [],
+    method: `not measured: --rate ${rate}`,
+  };
 }
 
 async function main(): Promise<void> {
@@ -139,53 +121,58 @@ async function main(): Promise<void> {
   await stack.start();
   try {
     const truth = new Map<string, UserTruth>();
-    const capacity = await measureCapacity(stack, truth);
-    const rate = Math.max(1, Math.round(capacity * LOAD));
+    const accepted = (outcome: SendOutcome) => merge(truth, truthOfAccepted(outcome.accepted));
+    const capacity =
+      args.rate === undefined
+        ? await measureSustainedCapacity(stack, {
+            burstEvents: Number(args['capacity-events']),
+            probeSeconds: Number(args['probe-seconds']),
+            maxProbes: Number(args['max-probes']),
+            users: USERS,
+            run: RUN,
+            onAccepted: accepted,
+          })
+        : givenRate(Number(args.rate));
+    const rate = Math.max(1, Math.round(capacity.eventsPerSecond * LOAD));
+    const settled = await waitForNoLag(stack, 'the capacity probes to drain');
     console.log(
-      `capacity ${capacity.toFixed(0)} events/s end to end; soaking at ${rate}/s (${LOAD * 100}%) for ${MINUTES} min on ${machineDescription()}`,
+      `capacity ${capacity.eventsPerSecond} events/s end to end, ${capacity.method}; lag 0 ${settled.toFixed(0)} s later; soaking at ${rate}/s (${LOAD * 100}%) for ${MINUTES} min on ${machineDescription()}`,
     );
     const reader = startReader(stack, () => [...truth.keys()]);
+    const memory = new AppMemoryWatch((app) => stack.instances(app)[0]?.baseUrl, APPS);
+    await memory.take(); // starts every app's first minute now, not at boot
+    memory.start();
     const samples: MinuteSample[] = [];
     for (let minute = 1; minute <= MINUTES; minute++) {
       const ingestLatencies: number[] = [];
-      const events = clientStream(rate * 60, USERS, `${RUN}m${minute}`, {
+      const { outcome, seconds } = await sendPaced(stack, {
+        rate,
+        seconds: 60,
+        users: USERS,
+        run: RUN,
+        label: `${RUN}m${minute}`,
         seed: minute,
-        userPrefix: RUN,
-        startMs: Date.now() - 60_000,
-        spanMs: 60_000,
-      });
-      const started = performance.now();
-      const outcome = await new ResilientSender({
-        ingestUrl: stack.ingestUrl,
-        ratePerSecond: rate,
-        lanes: 8,
-        batchSize: 50,
         onResponse: (ms) => ingestLatencies.push(ms),
-      }).send(events);
-      merge(truth, truthOfAccepted(outcome.accepted));
+      });
+      accepted(outcome);
       const gets = reader.take();
       const sample: MinuteSample = {
         minute,
-        eventsPerSecond: outcome.accepted.size / ((performance.now() - started) / 1_000),
+        eventsPerSecond: outcome.accepted.size / seconds,
         ingestP99Ms: percentile(ingestLatencies, 0.99),
         getP99Ms: percentile(gets.latencies, 0.99),
         getErrors: gets.errors,
         lag: await stack.totalLag(),
-        rssMb: Object.fromEntries(
-          APPS.map((app) => [app, rssMb(stack.instances(app)[0]?.child.pid)]),
-        ) as Record<AppName, number>,
+        memory: await memory.take(),
       };
       samples.push(sample);
-      console.log(formatTable([row(sample)]));
+      console.log(`${formatTable([row(sample)])}\n${formatTable(memoryRows([sample]))}`);
     }
     await reader.stop();
+    await memory.stop();
     const drainStarted = performance.now();
     await stack.waitForSessions(truth, 10 * 60_000).catch(() => undefined);
-    await eventually(async () => ((await stack.totalLag()) === 0 ? true : undefined), {
-      timeoutMs: 10 * 60_000,
-      intervalMs: 250,
-      what: 'both consumer groups to catch up',
-    }).catch(() => undefined);
+    await waitForNoLag(stack, 'both consumer groups to catch up').catch(() => undefined);
     const drainSeconds = (performance.now() - drainStarted) / 1_000;
     const sessions = await stack.compareSessions(truth);
     report(capacity, rate, samples, {
@@ -207,12 +194,32 @@ function row(sample: MinuteSample): Record<string, string | number> {
     'GET p99 ms': sample.getP99Ms,
     'GET errors': sample.getErrors,
     lag: sample.lag,
-    ...Object.fromEntries(APPS.map((app) => [`RSS ${app} MB`, sample.rssMb[app]])),
+    ...Object.fromEntries(
+      APPS.map((app) => [`RSS ${app} MB`, Math.round(sample.memory[app].rssMb)]),
+    ),
   };
 }
 
+/** One row per minute and app: where the RSS is (V8 heap reserved, live heap, C++ memory). */
+function memoryRows(samples: readonly MinuteSample[]): Array<Record<string, string | number>> {
+  return samples.flatMap((sample) =>
+    APPS.map((app) => {
+      const memory = sample.memory[app];
+      return {
+        minute: sample.minute,
+        app,
+        'RSS MB': Math.round(memory.rssMb),
+        'heap total MB': Math.round(memory.heapTotalMb),
+        'heap low MB': Math.round(memory.heapLowMb),
+        'heap high MB': Math.round(memory.heapHighMb),
+        'external MB': Math.round(memory.externalMb),
+      };
+    }),
+  );
+}
+
 function report(
-  capacity: number,
+  capacity: SustainedCapacity,
   rate: number,
   samples: readonly MinuteSample[],
   end: { drainSeconds: number; lost: number; doubleCounted: number; lag: number },
@@ -220,10 +227,16 @@ function report(
   const first = samples[0];
   const last = samples[samples.length - 1];
   if (first === undefined || last === undefined) return;
+  console.log(`\ncapacity probes (${capacity.method}):\n`);
+  console.log(formatTable(capacity.steps.map((step, i) => ({ probe: i + 1, ...step }))));
   console.log(
-    `\nsoak: ${samples.length} min at ${rate} events/s (${LOAD * 100}% of ${capacity.toFixed(0)}/s)\n`,
+    `\nsoak: ${samples.length} min at ${rate} events/s (${LOAD * 100}% of ${capacity.eventsPerSecond}/s)\n`,
   );
   console.log(formatTable(samples.map(row)));
+  console.log(
+    `\nmemory per app (heap low: lowest heapUsed scraped every 5 s in the minute, the live heap after GC as far as /metrics shows it):\n`,
+  );
+  console.log(formatTable(memoryRows(samples)));
   const change = (from: number, to: number) => ({
     first: from,
     last: to,
@@ -231,10 +244,17 @@ function report(
   });
   console.log(
     `\n${formatTable([
-      ...APPS.map((app) => ({
-        metric: `RSS ${app} MB`,
-        ...change(first.rssMb[app], last.rssMb[app]),
-      })),
+      ...APPS.flatMap((app) => [
+        { metric: `RSS ${app} MB`, ...change(first.memory[app].rssMb, last.memory[app].rssMb) },
+        {
+          metric: `heap total ${app} MB`,
+          ...change(first.memory[app].heapTotalMb, last.memory[app].heapTotalMb),
+        },
+        {
+          metric: `heap low ${app} MB`,
+          ...change(first.memory[app].heapLowMb, last.memory[app].heapLowMb),
+        },
+      ]),
       { metric: 'ingest p99 ms', ...change(first.ingestP99Ms, last.ingestP99Ms) },
       { metric: 'GET p99 ms', ...change(first.getP99Ms, last.getP99Ms) },
       { metric: 'lag at minute end', ...change(first.lag, last.lag) },

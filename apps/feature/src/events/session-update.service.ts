@@ -21,11 +21,14 @@ import { WrittenStates } from './written-states';
 /** Lost optimistic-concurrency races are reapplied this many times before the batch is retried. */
 const MAX_WRITE_ATTEMPTS = 5;
 /**
- * Users whose last written state is kept in memory: about 54 KB of heap each for a user with a
- * full window and id ring (measured), so ~110 MB at most; the most recently written are the
- * ones whose next event is likely soon.
+ * Users whose last written state is kept in memory, the most recently written (whose next event
+ * is likely soon). A state holds from ~1 KB (new user) to ~30 KB (the soak's users after 250
+ * events) to ~270 KB (the largest the session rules allow: 1,000 distinct items and 200 event
+ * ids of 128 characters), measured by bench/feature/written-states-memory.bench.ts: 2,000 soak
+ * users hold ~60 MB, and the heap budget, not the count, bounds the worst case (~120 MB in 455
+ * such states, where 2,000 would hold ~530 MB).
  */
-const WRITTEN_STATES_CAPACITY = 2_000;
+const WRITTEN_STATES_BOUNDS = { maxStates: 2_000, maxBytes: 128 * 2 ** 20 } as const;
 
 /**
  * One consumed batch → durable user state → `session-features`. Steps, each durable before the
@@ -41,7 +44,7 @@ const WRITTEN_STATES_CAPACITY = 2_000;
 @Injectable()
 export class SessionUpdateService {
   private readonly logger = new Logger('sessions');
-  private readonly written = new WrittenStates(WRITTEN_STATES_CAPACITY);
+  private readonly written = new WrittenStates(WRITTEN_STATES_BOUNDS);
   readonly rules: SessionRules;
 
   constructor(
