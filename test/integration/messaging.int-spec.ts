@@ -33,8 +33,13 @@ interface Received {
 class Recorder {
   readonly received: Received[] = [];
   readonly failOnceForUser = new Set<string>();
+  /** Records per handler call, for each user id that appears in the call. */
+  readonly callSizesByUser = new Map<string, number[]>();
   failures = 0;
 }
+
+/** KAFKA_MAX_RECORDS_PER_CALL of this spec: small, so one produce request spans several calls. */
+const RECORDS_PER_CALL = 10;
 
 @Controller()
 class EventsProbeController {
@@ -46,6 +51,11 @@ class EventsProbeController {
       message,
       body: JSON.parse(message.value?.toString('utf8') ?? 'null') as Received['body'],
     }));
+    for (const userId of new Set(decoded.map(({ body }) => body.userId))) {
+      const sizes = this.recorder.callSizesByUser.get(userId) ?? [];
+      sizes.push(batch.messages.length);
+      this.recorder.callSizesByUser.set(userId, sizes);
+    }
     const failing = decoded.find(({ body }) => this.recorder.failOnceForUser.delete(body.userId));
     if (failing !== undefined) {
       this.recorder.failures += 1;
@@ -85,6 +95,7 @@ describeWithInfra('messaging against the real Kafka broker', ['kafka'], () => {
       KAFKA_TOPIC_PREFIX: prefix,
       LOG_LEVEL: 'warn',
       KAIROS_AUTH: 'off',
+      KAFKA_MAX_RECORDS_PER_CALL: String(RECORDS_PER_CALL),
     });
     app = await createKairosApp(
       {
@@ -200,6 +211,37 @@ describeWithInfra('messaging against the real Kafka broker', ['kafka'], () => {
       { what: 'the group offset to reach the end of the partition' },
     );
     expect(committed).toBe(end?.offset);
+  });
+
+  it('hands a partition batch larger than KAFKA_MAX_RECORDS_PER_CALL over in steps, in order, each committed', async () => {
+    const before = recorder.received.length;
+    const userId = 'many-records-user';
+    const count = 4 * RECORDS_PER_CALL + 3;
+    // One produce request: the records land together and are fetched as one partition batch.
+    await app.get(KafkaPublisher).publish(
+      Topic.Events,
+      Array.from({ length: count }, (_, seq) => ({ key: userId, value: { userId, seq } })),
+    );
+    await eventually(() => (recorder.received.length >= before + count ? true : undefined), {
+      what: `${count} records of one user`,
+    });
+    const seqs = recorder.received.filter((r) => r.body.userId === userId).map((r) => r.body.seq);
+    expect(seqs).toEqual(Array.from({ length: count }, (_, seq) => seq));
+    const sizes = recorder.callSizesByUser.get(userId) ?? [];
+    expect(Math.max(...sizes)).toBe(RECORDS_PER_CALL);
+    expect(sizes.length).toBeGreaterThanOrEqual(Math.ceil(count / RECORDS_PER_CALL));
+
+    const partition = partitionForKey(userId, 12);
+    const topic = physicalTopic(prefix, Topic.Events);
+    const [end] = (await admin.fetchTopicOffsets(topic)).filter((p) => p.partition === partition);
+    await eventually(
+      async () => {
+        const [offsets] = await admin.fetchOffsets({ groupId: `${prefix}probe`, topics: [topic] });
+        const mine = offsets?.partitions.find((p) => p.partition === partition);
+        return mine?.offset === end?.offset ? true : undefined;
+      },
+      { what: 'the group offset to reach the end of the partition' },
+    );
   });
 
   it('reports consumer lag per partition as end offset minus the committed offset', async () => {

@@ -111,6 +111,11 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
     meaning:
       'Partition batches one consumer processes at once (one fetch returns a batch per partition; fewer means they wait their turn).',
   },
+  KAFKA_MAX_RECORDS_PER_CALL: {
+    default: '500',
+    meaning:
+      'Most records of a partition batch one handler call gets; a consumer catching up receives thousands per fetch, handled and committed in steps of this size (bounded memory, progress kept if the group evicts it).',
+  },
   KAFKA_COMPRESSION: {
     default: 'lz4',
     meaning: 'Producer compression: `none`, `gzip` or `lz4` (lz4-napi).',

@@ -120,6 +120,13 @@ export class EnvironmentSchema {
   @Max(1_000)
   KAFKA_CONSUMER_CONCURRENCY?: number;
 
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  KAFKA_MAX_RECORDS_PER_CALL?: number;
+
   @IsOptional() @IsIn(KAFKA_COMPRESSIONS) KAFKA_COMPRESSION?: (typeof KAFKA_COMPRESSIONS)[number];
 
   @IsOptional()

@@ -17,6 +17,11 @@ export interface KafkaConfig {
   /** Partition batches a consumer processes at once; order within a partition always holds. */
   readonly consumerConcurrency: number;
   /**
+   * Most records one handler call receives; a larger partition batch (a consumer catching up)
+   * is handed over in steps, each committed before the next.
+   */
+  readonly maxRecordsPerCall: number;
+  /**
    * Budget for creating topics and seeing a leader on every partition at boot; a fresh topic
    * briefly answers "does not host this topic-partition" or is mid leader election.
    */

@@ -98,6 +98,7 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
       compression: parsed.KAFKA_COMPRESSION ?? 'lz4',
       sessionTimeoutMs: parsed.KAFKA_SESSION_TIMEOUT_MS ?? 30_000,
       consumerConcurrency: parsed.KAFKA_CONSUMER_CONCURRENCY ?? 12,
+      maxRecordsPerCall: parsed.KAFKA_MAX_RECORDS_PER_CALL ?? 500,
       topicSetupTimeoutMs: parsed.KAFKA_TOPIC_SETUP_TIMEOUT_MS ?? 60_000,
     },
     http: {

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 import { type KafkaConfig } from '@kairos/config';
 import { isTopicName, type TopicName } from '@kairos/contracts';
 import { traceBatch } from '@kairos/telemetry';
@@ -138,41 +138,68 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       Math.max(500, Math.floor(this.options.kafka.sessionTimeoutMs / 5)),
     );
     try {
-      const context = new KafkaBatchContext([pattern, batch.partition, () => payload.heartbeat()]);
+      // A consumer catching up gets thousands of records per partition fetch. Handing them over
+      // in steps, each committed, bounds what a handler holds at once, and a group eviction
+      // during a long batch (commit refused) costs one step, not the whole batch again. Seen
+      // without steps: a recommender 100,000 snapshots behind redid the same batches for minutes.
+      const step = this.options.kafka.maxRecordsPerCall;
+      for (let start = 0; start < inbound.messages.length; start += step) {
+        if (!payload.isRunning() || payload.isStale()) return;
+        const part = { ...inbound, messages: inbound.messages.slice(start, start + step) };
+        const done = await this.handleStep(consumer, payload, handler, part, partitionKey);
+        if (!done) return;
+      }
+      this.backoff.succeeded(partitionKey);
+    } finally {
+      clearInterval(heartbeats);
+    }
+  }
+
+  /**
+   * Runs the handler on one step of a partition batch and commits it. On failure, seeks back to
+   * the step's first record, pauses the partition for a backoff and returns false.
+   */
+  private async handleStep(
+    consumer: Consumer,
+    payload: EachBatchPayload,
+    handler: MessageHandler,
+    part: InboundBatch,
+    partitionKey: string,
+  ): Promise<boolean> {
+    const first = part.messages[0];
+    const last = part.messages[part.messages.length - 1];
+    if (first === undefined || last === undefined) return true;
+    const { topic, partition } = payload.batch;
+    try {
+      const context = new KafkaBatchContext([part.topic, partition, () => payload.heartbeat()]);
       // Each record's processing span continues its producer's trace; the handler runs in the
       // batch span. Nest's RPC proxy turns a thrown error into an erroring observable;
       // subscribing surfaces it.
       await traceBatch(
-        pattern,
-        inbound.messages,
+        part.topic,
+        part.messages,
         async (): Promise<void> => {
-          await lastValueFrom(this.transformToObservable(await handler(inbound, context)), {
+          await lastValueFrom(this.transformToObservable(await handler(part, context)), {
             defaultValue: undefined,
           });
         },
-        { 'messaging.destination.partition.id': String(batch.partition) },
+        { 'messaging.destination.partition.id': String(partition) },
       );
       // Resolving moves kafkajs's fetch position; committing makes the progress durable.
-      payload.resolveOffset(batch.lastOffset());
-      const next = (BigInt(batch.lastOffset()) + 1n).toString();
-      await consumer.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: next },
-      ]);
-      this.backoff.succeeded(partitionKey);
+      payload.resolveOffset(last.offset);
+      const next = (BigInt(last.offset) + 1n).toString();
+      await consumer.commitOffsets([{ topic, partition, offset: next }]);
+      return true;
     } catch (error) {
       const delayMs = this.backoff.failed(partitionKey);
       this.logger.warn(
-        `batch ${partitionKey}@${batch.firstOffset()}..${batch.lastOffset()} failed, ` +
+        `batch ${partitionKey}@${first.offset}..${last.offset} failed, ` +
           `retrying in ${delayMs} ms without committing: ${describe(error)}`,
       );
       const resume = payload.pause();
-      const firstOffset = batch.firstOffset();
-      if (firstOffset !== null) {
-        consumer.seek({ topic: batch.topic, partition: batch.partition, offset: firstOffset });
-      }
+      consumer.seek({ topic, partition, offset: first.offset });
       setTimeout(resume, delayMs).unref();
-    } finally {
-      clearInterval(heartbeats);
+      return false;
     }
   }
 
