@@ -17,8 +17,7 @@ const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
  */
 export function traceFromHeaders(traceparent: unknown, tracestate: unknown): RequestTrace {
   const match = typeof traceparent === 'string' ? TRACEPARENT.exec(traceparent.trim()) : null;
-  const traceId =
-    match?.[1] !== undefined && !/^0+$/.test(match[1]) ? match[1] : randomHex(16);
+  const traceId = match?.[1] !== undefined && !/^0+$/.test(match[1]) ? match[1] : randomHex(16);
   const flags = match?.[3] ?? '01';
   const spanId = randomHex(8);
   return {
