@@ -19,7 +19,7 @@ import { benchScope, type BenchScope } from '../recommender/support/bench-scope'
 import { cacheUsers } from '../recommender/support/cached-users';
 import { pacedGet } from '../recommender/support/paced-get';
 import { writeRandomModelVersion } from '../recommender/support/random-model';
-import { machineDescription, summarizeRuns } from '../support/stats';
+import { machineDescription, median, summarizeRuns } from '../support/stats';
 import { OtlpSink } from './otlp-sink';
 import { processCpuSeconds } from './process-cpu';
 
@@ -173,7 +173,11 @@ async function main(): Promise<void> {
     for (let run = 1; run <= RUNS; run++) {
       process.stdout.write(`run ${run}/${RUNS}:`);
       const row: Record<string, number> = {};
-      for (const { mode, ingest, recommender, getPaths } of deployments) {
+      // Each repetition starts one mode later, so no mode always runs right after the same one
+      // (a mode measured after `on 100%` would otherwise inherit its tail of work every time).
+      const shift = (run - 1) % deployments.length;
+      const order = [...deployments.slice(shift), ...deployments.slice(0, shift)];
+      for (const { mode, ingest, recommender, getPaths } of order) {
         process.stdout.write(` ${mode.name} ingest...`);
         const ingestCpuBefore = cpuOf(ingest);
         const posted = await ingestThroughput(ingest.baseUrl);
@@ -223,6 +227,8 @@ async function main(): Promise<void> {
       (median[`GET p99 ms (${mode.name})`] ?? NaN) / (median['GET p99 ms (off)'] ?? NaN);
   }
   console.log('ratios to tracing off (medians):', ratios);
+  const perRepetition = medianPerRepetitionRatios(runs);
+  console.log('ratios to tracing off (median of each repetition over its own off):', perRepetition);
   console.log(
     `spans exported to the sink: ${sink.requests} requests, ${(sink.bytes / 1e6).toFixed(1)} MB`,
   );
@@ -240,12 +246,35 @@ async function main(): Promise<void> {
     runs,
     median,
     ratios,
+    perRepetition,
     exported: { requests: sink.requests, bytes: sink.bytes },
     target,
   };
   const results = resolve(__dirname, '../results');
   mkdirSync(results, { recursive: true });
   writeFileSync(resolve(results, 'telemetry.json'), JSON.stringify(report, null, 2));
+}
+
+/**
+ * Each mode over `off` within the same repetition, then the median of those ratios: drift of
+ * the machine between repetitions (other work starting or stopping) cancels out, which the
+ * ratio of the medians does not do.
+ */
+function medianPerRepetitionRatios(
+  runs: ReadonlyArray<Record<string, number>>,
+): Record<string, number> {
+  const metrics = ['ingest req/s', 'ingest CPU ms/req', 'GET CPU ms/req', 'GET p99 ms'];
+  const ratios: Record<string, number> = {};
+  for (const mode of MODES.slice(1)) {
+    for (const metric of metrics) {
+      ratios[`${metric} ${mode.name} / off`] = median(
+        runs.map(
+          (row) => (row[`${metric} (${mode.name})`] ?? NaN) / (row[`${metric} (off)`] ?? NaN),
+        ),
+      );
+    }
+  }
+  return ratios;
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomHex } from './random-ids';
 
 /** W3C trace context of one request: what we log, answer with, and put on Kafka records. */
 export interface RequestTrace {
@@ -17,10 +17,9 @@ const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
  */
 export function traceFromHeaders(traceparent: unknown, tracestate: unknown): RequestTrace {
   const match = typeof traceparent === 'string' ? TRACEPARENT.exec(traceparent.trim()) : null;
-  const traceId =
-    match?.[1] !== undefined && !/^0+$/.test(match[1]) ? match[1] : randomBytes(16).toString('hex');
+  const traceId = match?.[1] !== undefined && !/^0+$/.test(match[1]) ? match[1] : randomHex(16);
   const flags = match?.[3] ?? '01';
-  const spanId = randomBytes(8).toString('hex');
+  const spanId = randomHex(8);
   return {
     traceId,
     spanId,
