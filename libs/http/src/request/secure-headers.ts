@@ -1,14 +1,12 @@
-import { type NextFunction, type Request, type Response } from 'express';
 import helmet, { type HelmetOptions } from 'helmet';
-
-type Middleware = (request: Request, response: Response, next: NextFunction) => void;
+import { type Middleware } from './middleware-chain';
 
 /**
  * Helmet's secure headers, computed once at boot instead of per request. With static options
  * (no nonce or per-request directive functions) helmet sets the same headers on every response,
- * yet as 12 nested middlewares that rebuild and validate each header per request: a sixth of a
- * cached GET's time in our own middlewares (bench/recommender/get, CPU profile). So helmet runs
- * once against a recording response and the middleware replays what it did.
+ * yet as 12 nested middlewares that rebuild each header per request (visible in the CPU profile
+ * of bench/recommender/get). So helmet runs once against a recording response and the
+ * middleware replays what it did.
  */
 export function secureHeaders(options?: Readonly<HelmetOptions>): Middleware {
   const { set, removed } = recordHelmet(options);
