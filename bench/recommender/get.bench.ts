@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { startAppProcess } from '../../test/support/app-process';
 import { machineDescription, summarizeRuns } from '../support/stats';
+import { processCpuSeconds } from '../telemetry/process-cpu';
 import { startHelloProcess } from './hello/hello-process';
 import { benchScope } from './support/bench-scope';
 import { cacheUsers, inferenceBatchStats, notPrecomputed } from './support/cached-users';
@@ -50,11 +51,18 @@ interface LoadResult {
   readonly p50: number;
   readonly p99: number;
   readonly errors: number;
+  /** Server CPU time (user + system) per answered request: steadier than req/s on a busy machine. */
+  readonly cpuMicrosPerRequest: number;
 }
 
 /** Closed loop: `connections` keep-alive connections, each sending its next request on reply. */
-async function fixedConcurrency(baseUrl: string, paths: readonly string[]): Promise<LoadResult> {
+async function fixedConcurrency(
+  baseUrl: string,
+  paths: readonly string[],
+  serverPid: number,
+): Promise<LoadResult> {
   let next = 0;
+  const cpuBefore = processCpuSeconds(serverPid);
   const result = await autocannon({
     url: baseUrl,
     connections: CONNECTIONS,
@@ -66,7 +74,10 @@ async function fixedConcurrency(baseUrl: string, paths: readonly string[]): Prom
       },
     ],
   });
+  const cpuSeconds = processCpuSeconds(serverPid) - cpuBefore;
+  const answered = result['2xx'] + result.non2xx;
   return {
+    cpuMicrosPerRequest: answered > 0 ? (cpuSeconds * 1e6) / answered : Number.NaN,
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -114,17 +125,23 @@ async function main(): Promise<void> {
       meanUsersPerCall: batches.meanUsers,
       storageReferenceListsPerSecond: storageListsPerSecond,
     };
+    const helloPid = processId(hello.child);
+    const recommenderPid = processId(recommender.child);
     const recommendationPaths = cached.userIds.map((id) => `/v1/recommendations/${id}`);
     const helloPaths = cached.userIds.map((id) => `/hello/${id}`);
 
     // Warm-up: JIT and connection setup on both servers.
-    await fixedConcurrency(hello.baseUrl, helloPaths);
-    await fixedConcurrency(recommender.baseUrl, recommendationPaths);
+    await fixedConcurrency(hello.baseUrl, helloPaths, helloPid);
+    await fixedConcurrency(recommender.baseUrl, recommendationPaths, recommenderPid);
     for (let run = 1; run <= RUNS; run++) {
       process.stdout.write(`run ${run}/${RUNS}: hello...`);
-      const helloClosed = await fixedConcurrency(hello.baseUrl, helloPaths);
+      const helloClosed = await fixedConcurrency(hello.baseUrl, helloPaths, helloPid);
       process.stdout.write(' GET...');
-      const getClosed = await fixedConcurrency(recommender.baseUrl, recommendationPaths);
+      const getClosed = await fixedConcurrency(
+        recommender.baseUrl,
+        recommendationPaths,
+        recommenderPid,
+      );
       const paced: Record<string, number> = {};
       for (const rate of RATES) {
         process.stdout.write(` both at ${rate}/s...`);
@@ -156,6 +173,10 @@ async function main(): Promise<void> {
         helloP99Ms: helloClosed.p99,
         getP99Ms: getClosed.p99,
         closedErrors: helloClosed.errors + getClosed.errors,
+        helloCpuMicrosPerRequest: helloClosed.cpuMicrosPerRequest,
+        getCpuMicrosPerRequest: getClosed.cpuMicrosPerRequest,
+        // Above 0.5 means GET costs less than twice hello's CPU per request.
+        helloToGetCpuRatio: helloClosed.cpuMicrosPerRequest / getClosed.cpuMicrosPerRequest,
         ...paced,
       });
     }
@@ -185,6 +206,11 @@ async function main(): Promise<void> {
   mkdirSync(results, { recursive: true });
   writeFileSync(resolve(results, 'recommender-get.json'), JSON.stringify(report, null, 2));
   console.log(JSON.stringify(report));
+}
+
+function processId(child: { readonly pid?: number | undefined }): number {
+  if (child.pid === undefined) throw new Error('a server process has no pid');
+  return child.pid;
 }
 
 main().catch((error: unknown) => {

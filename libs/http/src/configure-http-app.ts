@@ -2,13 +2,14 @@ import { type IncomingMessage } from 'node:http';
 import { type INestApplication } from '@nestjs/common';
 import { type KairosConfig } from '@kairos/config';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
 import { expressErrorHandler } from './errors/api-exception.filter';
 import { ErrorCode } from './errors/error-code';
 import { KairosError } from './errors/kairos.error';
 import { rejectReservedKeys } from './request/reserved-keys';
 import { accessLogMiddleware } from './request/access-log.middleware';
+import { type Middleware, middlewareChain } from './request/middleware-chain';
 import { type RequestTracer } from './request/request-tracer';
+import { secureHeaders } from './request/secure-headers';
 import { traceMiddlewares } from './request/trace.middleware';
 
 /** Largest accepted request body (a batch of 1,000 events fits comfortably). */
@@ -17,19 +18,30 @@ export const MAX_BODY_BYTES = 1_048_576;
 /**
  * Express-level protections shared by all apps, applied before routing: trace ids, secure
  * headers, CORS only where configured, JSON-only bodies with a size limit. `tracer` (null when
- * tracing is off) makes the server spans.
+ * tracing is off) makes the server spans; `leading` middlewares (the metrics) run first of all.
+ * The policies run as one Express layer (middlewareChain), in the order listed.
  */
 export function configureHttpApp(
   app: INestApplication,
   config: KairosConfig,
   tracer: RequestTracer | null = null,
+  leading: readonly Middleware[] = [],
 ): void {
   const server = app.getHttpAdapter().getInstance() as express.Express;
   server.disable('x-powered-by');
+  // No ETag: hashing every JSON answer cost more than the list lookup it serves, and API clients
+  // re-fetch recommendations for freshness rather than revalidating them.
+  server.set('etag', false);
   const { startTrace, enterTraceContext } = traceMiddlewares(tracer);
-  app.use(startTrace);
-  app.use(accessLogMiddleware);
-  app.use(helmet());
+  server.use(
+    middlewareChain([
+      ...leading,
+      startTrace,
+      // The access log is a debug line: at other levels it is not even listened for.
+      ...(config.logLevel === 'debug' ? [accessLogMiddleware] : []),
+      secureHeaders(),
+    ]),
+  );
   if (config.http.corsOrigins.length > 0) {
     const origins = config.http.corsOrigins;
     app.enableCors({
@@ -40,10 +52,14 @@ export function configureHttpApp(
       maxAge: 600,
     });
   }
-  app.use(requireJsonBody);
-  app.use(express.json({ limit: MAX_BODY_BYTES, strict: true, type: isJsonContentType }));
-  app.use(rejectReservedKeys);
-  app.use(enterTraceContext);
+  server.use(
+    middlewareChain([
+      requireJsonBody,
+      express.json({ limit: MAX_BODY_BYTES, strict: true, type: isJsonContentType }),
+      rejectReservedKeys,
+      enterTraceContext,
+    ]),
+  );
   app.use(expressErrorHandler);
 }
 

@@ -80,8 +80,9 @@ export async function createKairosApp(
         : nestLogLevels(config.logLevel),
   });
   app.enableShutdownHooks();
-  app.use(httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)));
-  configureHttpApp(app, config, tracingEnabled() ? serverSpanTracer : null);
+  configureHttpApp(app, config, tracingEnabled() ? serverSpanTracer : null, [
+    httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)),
+  ]);
   setupOpenApi(app, definition);
   const bindings: ReadonlyArray<{ groupId: string; topics?: readonly TopicName[] }> =
     definition.consumers ??

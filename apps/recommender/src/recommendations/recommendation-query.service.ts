@@ -48,14 +48,15 @@ export class RecommendationQueryService {
 
   private async answer(query: RecommendationQuery): Promise<RecommendationAnswer> {
     const excluded = new Set(query.exclude);
+    const unavailable = this.catalog.unavailable();
     const keep = (item: ScoredItem): boolean =>
       !excluded.has(item.itemId) &&
-      !this.catalog.unavailable().has(item.itemId) &&
+      !unavailable.has(item.itemId) &&
       (query.category === undefined || this.catalog.inCategory(item.itemId, query.category));
 
     const list = this.store.cached(query.userId) ?? (await this.store.stored(query.userId));
     if (list !== null && list !== undefined) {
-      const items = list.items.filter(keep).slice(0, query.k);
+      const items = firstKept(list.items, keep, query.k);
       if (items.length === query.k || list.items.length < query.k) {
         return {
           userId: query.userId,
@@ -72,11 +73,10 @@ export class RecommendationQueryService {
     if (serving === null) {
       throw new KairosError(ErrorCode.Overloaded, 'no model is active yet; retry shortly', {}, 5);
     }
-    const unavailable = new Set([...this.catalog.unavailable(), ...excluded]);
     const [items = []] = await serving.engine.recommend([{ userId: query.userId }], {
       k: query.k,
       excludeSeen: true,
-      unavailable,
+      unavailable: new Set([...this.catalog.unavailable(), ...excluded]),
       ...(query.category !== undefined ? { category: query.category } : {}),
     });
     const personal = serving.engine.knowsUser(query.userId);
@@ -89,4 +89,18 @@ export class RecommendationQueryService {
       source: personal ? 'realtime' : 'fallback',
     };
   }
+}
+
+/** The first `k` items `keep` accepts, in order: a long list is not filtered past what is served. */
+function firstKept(
+  items: readonly ScoredItem[],
+  keep: (item: ScoredItem) => boolean,
+  k: number,
+): ScoredItem[] {
+  const kept: ScoredItem[] = [];
+  for (const item of items) {
+    if (kept.length === k) break;
+    if (keep(item)) kept.push(item);
+  }
+  return kept;
 }

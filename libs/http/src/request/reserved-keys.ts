@@ -21,6 +21,11 @@ export function rejectReservedKeys(
   _response: Response,
   next: NextFunction,
 ): void {
+  // Nothing to look at (the commonest GET): Express 5 re-parses `request.query` on every read.
+  if (request.body === undefined && !request.url.includes('?')) {
+    next();
+    return;
+  }
   const field = findReservedQueryKey(request.query) ?? findReservedKey(request.body);
   if (field === null) {
     next();
