@@ -12,6 +12,7 @@ import { readFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startAppProcess } from '../../test/support/app-process';
+import { metricValue } from '../../test/support/metrics';
 import { machineDescription, printTable, summarizeRuns } from '../support/stats';
 import { benchScope } from './support/bench-scope';
 import { cacheUsers, getRecommendations, notPrecomputed } from './support/cached-users';
@@ -46,7 +47,7 @@ function residentMiB(pid: number): { rss: number; peak: number } {
 /** V8 heap in use (prom-client's default gauge), in MiB: what the JS objects hold, without GC slack. */
 async function heapUsedMiB(baseUrl: string): Promise<number> {
   const text = await (await fetch(`${baseUrl}/metrics`)).text();
-  return Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1]) / MIB;
+  return (metricValue(text, 'nodejs_heap_size_used_bytes') ?? Number.NaN) / MIB;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type AppName } from '@kairos/config';
+import { metricValue } from '../../test/support/metrics';
 
 /** One scrape of an app's memory gauges (prom-client default metrics at /metrics), in MB. */
 interface MemoryScrape {
@@ -35,10 +36,7 @@ const GAUGES = {
 
 /** The gauges above from a Prometheus text exposition (NaN for one that is missing). */
 export function parseMemoryScrape(text: string): MemoryScrape {
-  const gauge = (name: string): number => {
-    const match = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(text);
-    return match?.[1] === undefined ? Number.NaN : Number(match[1]) / MB;
-  };
+  const gauge = (name: string): number => (metricValue(text, name) ?? Number.NaN) / MB;
   return {
     rssMb: gauge(GAUGES.rssMb),
     heapTotalMb: gauge(GAUGES.heapTotalMb),

@@ -1,5 +1,6 @@
 import { Topic } from '@kairos/contracts';
 import { createKafka, physicalGroupId, physicalTopic, totalGroupLag } from '@kairos/messaging';
+import { metricValue } from '../../../test/support/metrics';
 import { type BenchScope } from './bench-scope';
 import { SessionFeaturesFeed, sessionFeaturesFor } from './session-features-feed';
 
@@ -95,10 +96,7 @@ export async function inferenceBatchStats(
   baseUrl: string,
 ): Promise<{ batches: number; meanUsers: number }> {
   const text = await (await fetch(`${baseUrl}/metrics`)).text();
-  const value = (name: string): number => {
-    const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text);
-    return match?.[1] === undefined ? Number.NaN : Number(match[1]);
-  };
+  const value = (name: string): number => metricValue(text, name) ?? Number.NaN;
   const batches = value('kairos_recommender_inference_batch_users_count');
   return { batches, meanUsers: value('kairos_recommender_inference_batch_users_sum') / batches };
 }
