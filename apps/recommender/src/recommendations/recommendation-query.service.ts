@@ -76,7 +76,7 @@ export class RecommendationQueryService {
     const [items = []] = await serving.engine.recommend([{ userId: query.userId }], {
       k: query.k,
       excludeSeen: true,
-      unavailable: new Set([...this.catalog.unavailable(), ...excluded]),
+      unavailable: new Set([...unavailable, ...excluded]),
       ...(query.category !== undefined ? { category: query.category } : {}),
     });
     const personal = serving.engine.knowsUser(query.userId);
