@@ -1,4 +1,5 @@
 export * from './domain/interaction';
+export { setMostRecent } from './domain/recency-map';
 export { SeededRandom } from './domain/seeded-random';
 export { ItemTable, type ItemRowUpdate, type NewItemHints } from './table/item-table';
 export { PopularityPrior, type PopularityPriorOptions } from './table/popularity-prior';

@@ -1,5 +1,5 @@
 import { type SessionFeaturesRecord } from '@kairos/contracts';
-import { type Interaction } from '@kairos/recsys';
+import { type Interaction, setMostRecent } from '@kairos/recsys';
 
 /** Users whose last observed event time is remembered; older entries are forgotten first. */
 const TRACKED_USERS = 500_000;
@@ -35,11 +35,6 @@ export class NewInteractions {
   }
 
   private remember(userId: string, timestamp: number): void {
-    this.lastObserved.delete(userId);
-    this.lastObserved.set(userId, timestamp);
-    if (this.lastObserved.size > TRACKED_USERS) {
-      const oldest = this.lastObserved.keys().next();
-      if (oldest.done !== true) this.lastObserved.delete(oldest.value);
-    }
+    setMostRecent(this.lastObserved, userId, timestamp, TRACKED_USERS);
   }
 }

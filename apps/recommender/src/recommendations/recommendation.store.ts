@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type Clock, InjectClock } from '@kairos/config';
 import { ConsumerAssignments } from '@kairos/messaging';
+import { setMostRecent } from '@kairos/recsys';
 import { type RecommendationList } from './recommendation';
 import { RecommendationRepository } from './recommendation.repository';
 
@@ -108,21 +109,21 @@ export class RecommendationStore {
   }
 
   private remember(list: RecommendationList, owned: boolean): void {
-    this.cache.delete(list.userId);
-    this.cache.set(list.userId, {
-      itemIds: list.items.map((item) => item.itemId),
-      scores: Float64Array.from(list.items, (item) => item.score),
-      model: list.model,
-      asOfEventId: list.asOfEventId,
-      asOfEventTime: list.asOfEventTime,
-      asOfVersion: list.asOfVersion,
-      computedAt: list.computedAt,
-      cachedAt: this.clock(),
-      owned,
-    });
-    if (this.cache.size > CACHE_CAPACITY) {
-      const oldest = this.cache.keys().next();
-      if (oldest.done !== true) this.cache.delete(oldest.value);
-    }
+    setMostRecent(
+      this.cache,
+      list.userId,
+      {
+        itemIds: list.items.map((item) => item.itemId),
+        scores: Float64Array.from(list.items, (item) => item.score),
+        model: list.model,
+        asOfEventId: list.asOfEventId,
+        asOfEventTime: list.asOfEventTime,
+        asOfVersion: list.asOfVersion,
+        computedAt: list.computedAt,
+        cachedAt: this.clock(),
+        owned,
+      },
+      CACHE_CAPACITY,
+    );
   }
 }

@@ -1,3 +1,4 @@
+import { setMostRecent } from '../domain/recency-map';
 export interface AdaptiveBlendWeightOptions {
   /** Weight before any evidence. */
   readonly initial: number;
@@ -59,15 +60,15 @@ export class AdaptiveBlendWeight {
       own.filter((row) => !other.has(row) && !blended.has(row));
     const transitionOnly = lostBy(tops.transitionTop, new Set(tops.modelTop));
     const modelOnly = lostBy(tops.modelTop, new Set(tops.transitionTop));
-    this.pending.delete(userId);
-    this.pending.set(userId, {
-      lost: Int32Array.from([...transitionOnly, ...modelOnly]),
-      transitionOnly: transitionOnly.length,
-    });
-    if (this.pending.size > this.options.maxPendingUsers) {
-      const oldest = this.pending.keys().next();
-      if (!oldest.done) this.pending.delete(oldest.value);
-    }
+    setMostRecent(
+      this.pending,
+      userId,
+      {
+        lost: Int32Array.from([...transitionOnly, ...modelOnly]),
+        transitionOnly: transitionOnly.length,
+      },
+      this.options.maxPendingUsers,
+    );
   }
 
   /** The user moved on to `row`: a miss one component alone had moves the weight its way. */

@@ -1,3 +1,4 @@
+import { setMostRecent } from '../domain/recency-map';
 export interface TransitionModelOptions {
   /** Successors remembered per item; the weakest is forgotten when a new one arrives. */
   readonly maxSuccessors: number;
@@ -52,18 +53,10 @@ export class TransitionModel {
   learn(fromItemId: string, toItemId: string, timestamp: number): void {
     if (fromItemId === toItemId) return;
     let source = this.sources.get(fromItemId);
-    if (source) {
-      // Map order = recency of update, so the bound forgets the least recently updated source.
-      this.sources.delete(fromItemId);
-      this.decay(source, timestamp);
-    } else {
-      source = { total: 0, updatedAt: timestamp, counts: new Map() };
-    }
-    this.sources.set(fromItemId, source);
-    if (this.sources.size > this.options.maxSources) {
-      const oldest = this.sources.keys().next();
-      if (!oldest.done) this.sources.delete(oldest.value);
-    }
+    if (source) this.decay(source, timestamp);
+    else source = { total: 0, updatedAt: timestamp, counts: new Map() };
+    // Map order = recency of update, so the bound forgets the least recently updated source.
+    setMostRecent(this.sources, fromItemId, source, this.options.maxSources);
     const count = source.counts.get(toItemId);
     if (count === undefined && source.counts.size >= this.options.maxSuccessors) {
       this.forgetWeakest(source);

@@ -1,3 +1,4 @@
+import { setMostRecent } from '../domain/recency-map';
 import type { EventType } from '@kairos/contracts';
 
 export interface UserStateLimits {
@@ -91,18 +92,9 @@ export class UserStateStore {
   }
 
   getOrCreate(userId: string): UserState {
-    let state = this.users.get(userId);
-    if (state) {
-      // Keep Map order = recency of activity, so eviction removes the least recently active.
-      this.users.delete(userId);
-    } else {
-      state = new UserState(this.limits);
-    }
-    this.users.set(userId, state);
-    if (this.users.size > this.maxUsers) {
-      const oldest = this.users.keys().next();
-      if (!oldest.done) this.users.delete(oldest.value);
-    }
+    const state = this.users.get(userId) ?? new UserState(this.limits);
+    // Map order = recency of activity, so eviction removes the least recently active.
+    setMostRecent(this.users, userId, state, this.maxUsers);
     return state;
   }
 
