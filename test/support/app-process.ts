@@ -1,11 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { type AppName } from '@kairos/config';
 import { eventually } from './infra';
 
 const root = resolve(__dirname, '../..');
+
+/**
+ * How long a stopped app may take to exit: past its own shutdown deadline
+ * (KAIROS_SHUTDOWN_TIMEOUT_MS, 25 s by default), so an app that hangs is killed and reported
+ * instead of holding the test run open.
+ */
+const STOP_DEADLINE_MS = 40_000;
 
 export interface AppProcess {
   readonly child: ChildProcess;
@@ -39,6 +46,7 @@ export async function startAppProcess(
   });
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  copyOutputToLogDir(app, port, child);
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const baseUrl = `http://127.0.0.1:${port}`;
   // A process that exits while starting (bad config, locked data directory) fails at once.
@@ -62,8 +70,25 @@ export async function startAppProcess(
       await exited;
     },
     stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const inTime = await settlesWithin(exited, STOP_DEADLINE_MS);
+      const tail = (): string => output.join('').slice(-2_000);
+      if (!inTime) {
+        child.kill('SIGKILL');
+        await exited;
+        throw new Error(
+          `${app} on port ${port} did not exit within ${STOP_DEADLINE_MS / 1_000} s of SIGTERM and was killed; last output:\n${tail()}`,
+        );
+      }
+      // A clean stop ends by the signal (Nest re-raises it); status 1 is the shutdown deadline.
+      // (Read anew: TypeScript narrowed exitCode to null before the await.)
+      const status = child.exitCode as number | null;
+      if (status !== null && status !== 0) {
+        throw new Error(
+          `${app} on port ${port} stopped with status ${status} after SIGTERM; last output:\n${tail()}`,
+        );
+      }
     },
   };
 }
@@ -79,4 +104,30 @@ async function assertPortFree(port: number): Promise<void> {
     socket.once('error', () => done(false));
   });
   if (inUse) throw new Error(`port ${port} is already in use: stop the process listening there`);
+}
+
+/**
+ * With KAIROS_TEST_APP_LOG_DIR set, each app process's output also goes to
+ * `<dir>/<app>-<port>-<pid>.log`, whole (the in-memory copy is only reported in part), so a
+ * slow recovery or a stuck stop can be read afterwards line by line.
+ */
+function copyOutputToLogDir(app: AppName, port: number, child: ChildProcess): void {
+  const dir = process.env.KAIROS_TEST_APP_LOG_DIR;
+  if (dir === undefined || dir === '') return;
+  mkdirSync(dir, { recursive: true });
+  const file = createWriteStream(resolve(dir, `${app}-${port}-${child.pid ?? 'unknown'}.log`));
+  child.stdout?.pipe(file, { end: false });
+  child.stderr?.pipe(file, { end: false });
+  child.once('close', () => file.end());
+}
+
+/** Whether `promise` settled within `ms` (its timer cleared either way). */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((done) => (timer = setTimeout(() => done(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true as const), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -58,8 +58,13 @@ export function requireEnv(variable: 'KAFKA_BROKERS' | 'MONGODB_URI'): string {
 
 /** A prefix no other test run shares, so tests never see each other's topics or collections. */
 export function uniqueTestPrefix(label: string): string {
-  return `t-${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}.`;
+  const prefix = `t-${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}.`;
+  issuedPrefixes.push(prefix);
+  return prefix;
 }
+
+/** Prefixes handed out in this test file; its topics are deleted after it (slow-tests.setup). */
+export const issuedPrefixes: string[] = [];
 
 /** Polls until `probe` returns a value (not undefined) or the deadline passes. */
 export async function eventually<T>(

@@ -214,8 +214,11 @@ export async function startSystemProcesses(
       url: () => process.baseUrl,
       metricsApp: () => 'embedded',
       close: async () => {
-        await process.stop();
-        isolated.cleanup();
+        try {
+          await process.stop();
+        } finally {
+          isolated.cleanup();
+        }
       },
     };
   }

@@ -84,6 +84,11 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
     default: '`<hostname>-<pid>`',
     meaning: 'Identifies this replica in logs, metrics and Kafka client ids.',
   },
+  KAIROS_SHUTDOWN_TIMEOUT_MS: {
+    default: '25000',
+    meaning:
+      "After SIGTERM or SIGINT, how long the graceful stop (leave consumer groups, flush checkpoints and spans) may take before the process exits with status 1; keep it below the orchestrator's grace period (30 s in Kubernetes).",
+  },
   KAFKA_BROKERS: {
     default: '(required in distributed mode)',
     meaning: 'Comma-separated `host:port` bootstrap brokers.',

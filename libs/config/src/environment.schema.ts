@@ -59,6 +59,13 @@ export class EnvironmentSchema {
 
   @IsOptional() @IsString() @MaxLength(128) KAIROS_INSTANCE_ID?: string;
 
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
+  KAIROS_SHUTDOWN_TIMEOUT_MS?: number;
+
   @IsOptional() @IsIn(['true', 'false']) OTEL_SDK_DISABLED?: 'true' | 'false';
 
   @IsOptional() @Matches(/^[A-Za-z0-9._-]{1,100}$/) OTEL_SERVICE_NAME?: string;

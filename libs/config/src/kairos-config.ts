@@ -104,6 +104,8 @@ export interface KairosConfig {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly logFormat: 'json' | 'text';
   readonly instanceId: string;
+  /** How long a graceful stop may take before the process exits anyway (status 1). */
+  readonly shutdownTimeoutMs: number;
   readonly telemetry: TelemetryConfig;
   readonly kafka: KafkaConfig;
   readonly http: HttpConfig;

@@ -87,6 +87,7 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
     logLevel: parsed.LOG_LEVEL ?? 'info',
     logFormat: logFormatOf(parsed),
     instanceId: instanceIdOf(parsed),
+    shutdownTimeoutMs: parsed.KAIROS_SHUTDOWN_TIMEOUT_MS ?? 25_000,
     telemetry: telemetryConfigOf(app, parsed),
     kafka: {
       brokers,

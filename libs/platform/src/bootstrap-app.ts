@@ -38,6 +38,7 @@ import { shutdownTelemetry } from '@kairos/telemetry/bootstrap';
 import { type Registry } from 'prom-client';
 import { JsonLogger } from './logging/json.logger';
 import { setupOpenApi } from './openapi';
+import { armShutdownDeadline } from './shutdown-deadline';
 
 export interface AppDefinition {
   readonly name: AppName;
@@ -156,6 +157,11 @@ export async function runKairosApp(definition: AppDefinition): Promise<INestAppl
     }
     throw error;
   }
+  // Armed before boot: a stop requested while connecting is bounded too.
+  armShutdownDeadline({
+    timeoutMs: config.shutdownTimeoutMs,
+    report: (message) => logger.error(message),
+  });
   let app: INestApplication;
   try {
     app = await createKairosApp(definition, config);

@@ -96,9 +96,15 @@ export class ChaosStack {
     while (this.instances(app).length > count) await this.retire(app, 'stop');
   }
 
+  /** Stops every instance, even after one fails to stop, then reports all that failed. */
   async stop(): Promise<void> {
-    for (const app of this.running.keys()) await this.scale(app, 0);
-    await this.harness.stop();
+    const failures: unknown[] = [];
+    for (const app of this.running.keys()) {
+      while (this.instances(app).length > 0)
+        await this.retire(app, 'stop').catch((error: unknown) => failures.push(error));
+    }
+    await this.harness.stop().catch((error: unknown) => failures.push(error));
+    if (failures.length > 0) throw new AggregateError(failures, failures.map(String).join('\n'));
   }
 
   /** Session state against the ground truth, per user (totals and counts per type). */

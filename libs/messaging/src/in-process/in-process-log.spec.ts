@@ -25,9 +25,9 @@ function append(topic: TopicName, key: string | null, value: unknown, headers = 
   return log.append(topic, [{ key, value: value === null ? null : json(value), headers }]);
 }
 
-/** Polls a condition (no fixed sleeps); consumption is asynchronous. */
+/** Polls a condition (no fixed sleeps); consumption is asynchronous. Generous: CI may be loaded. */
 async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
+  const deadline = Date.now() + 20_000;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
