@@ -25,6 +25,9 @@ function append(topic: TopicName, key: string | null, value: unknown, headers = 
   return log.append(topic, [{ key, value: value === null ? null : json(value), headers }]);
 }
 
+// Real files and fsyncs: on a loaded machine a test outlasts Jest's default 5 s.
+jest.setTimeout(30_000);
+
 /** Polls a condition (no fixed sleeps); consumption is asynchronous. Generous: CI may be loaded. */
 async function until(condition: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 20_000;
