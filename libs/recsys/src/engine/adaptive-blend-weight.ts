@@ -1,4 +1,9 @@
 import { setMostRecent } from '../domain/recency-map';
+import { RowFlags } from './row-flags';
+
+const IN_BLENDED = 1;
+const IN_MODEL = 2;
+const IN_TRANSITION = 4;
 export interface AdaptiveBlendWeightOptions {
   /** Weight before any evidence. */
   readonly initial: number;
@@ -35,6 +40,7 @@ export class AdaptiveBlendWeight {
    * `observeNext` needs, in a few bytes per row.
    */
   private readonly pending = new Map<string, { lost: Int32Array; transitionOnly: number }>();
+  private readonly marks = new RowFlags();
 
   constructor(private readonly options: AdaptiveBlendWeightOptions) {
     if (!(options.min > 0 && options.min <= options.initial && options.initial <= options.max)) {
@@ -53,20 +59,25 @@ export class AdaptiveBlendWeight {
   /** Remembers what each component ranked for `userId` in the answer just given. */
   rememberAnswer(userId: string, tops: ComponentTops): void {
     if (this.options.step === 0) return;
-    // Sets: with k = 100 the lists are 100 rows each, and nested `includes` made this a
-    // visible share of every precomputed list's cost.
-    const blended = new Set(tops.blendedTop);
-    const lostBy = (own: readonly number[], other: ReadonlySet<number>): number[] =>
-      own.filter((row) => !other.has(row) && !blended.has(row));
-    const transitionOnly = lostBy(tops.transitionTop, new Set(tops.modelTop));
-    const modelOnly = lostBy(tops.modelTop, new Set(tops.transitionTop));
+    // Row flags, not Sets: with k = 100 this runs on three 100-row lists per precomputed list.
+    const marks = this.marks;
+    marks.reset();
+    for (const row of tops.blendedTop) marks.add(row, IN_BLENDED);
+    for (const row of tops.modelTop) marks.add(row, IN_MODEL);
+    for (const row of tops.transitionTop) marks.add(row, IN_TRANSITION);
+    const transitionOnly = tops.transitionTop.filter(
+      (row) => (marks.get(row) & (IN_MODEL | IN_BLENDED)) === 0,
+    );
+    const modelOnly = tops.modelTop.filter(
+      (row) => (marks.get(row) & (IN_TRANSITION | IN_BLENDED)) === 0,
+    );
+    const lost = new Int32Array(transitionOnly.length + modelOnly.length);
+    lost.set(transitionOnly);
+    lost.set(modelOnly, transitionOnly.length);
     setMostRecent(
       this.pending,
       userId,
-      {
-        lost: Int32Array.from([...transitionOnly, ...modelOnly]),
-        transitionOnly: transitionOnly.length,
-      },
+      { lost, transitionOnly: transitionOnly.length },
       this.options.maxPendingUsers,
     );
   }

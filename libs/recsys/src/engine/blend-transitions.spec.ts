@@ -1,5 +1,7 @@
 import type { ScoredBatch } from '@kairos/model';
-import { blendForRow } from './blend-transitions';
+import { SeededRandom } from '../domain/seeded-random';
+import { blendForRow, type BlendedAnswer, type TransitionBlend } from './blend-transitions';
+import { selectForRow } from './select-recommendations';
 
 // One batch row over six items; the model prefers 0 > 1 > 2 > 3 > 4 > 5.
 const fullScores: ScoredBatch = { batchSize: 1, scores: Float32Array.from([6, 5, 4, 3, 2, 1]) };
@@ -49,4 +51,87 @@ describe('blendForRow', () => {
     };
     expect(ranked(topOnly, [[4, 0.5]], 4)).toEqual([0, 4, 1]);
   });
+
+  it('answers exactly as the plain Map-and-sort formulation on random rows, exclusions and ties', () => {
+    const random = new SeededRandom(7);
+    for (let trial = 0; trial < 300; trial++) {
+      const items = 20 + random.nextInt(200);
+      const batchSize = 1 + random.nextInt(3);
+      // Scores on a coarse grid, so ties (broken by row) are common.
+      const scores = Float32Array.from({ length: batchSize * items }, () => random.nextInt(12));
+      const scored: ScoredBatch = { batchSize, scores };
+      const excluded = new Set(
+        Array.from({ length: random.nextInt(items / 2) }, () => random.nextInt(items)),
+      );
+      const isExcluded = (row: number): boolean => excluded.has(row);
+      const strengths = new Map<number, number>();
+      for (let i = random.nextInt(40); i > 0; i--) {
+        // Some rows outside the table too: they must be ignored.
+        strengths.set(random.nextInt(items + 5) - 2, random.nextInt(5) / 4);
+      }
+      const blend = {
+        strengthByRow: strengths,
+        weight: random.nextInt(8) / 2,
+        modelCandidates: 1 + random.nextInt(60),
+      };
+      const k = 1 + random.nextInt(30);
+      const b = random.nextInt(batchSize);
+      expect(blendForRow(scored, b, k, items, isExcluded, blend)).toEqual(
+        referenceBlend(scored, b, k, items, isExcluded, blend),
+      );
+    }
+  });
 });
+
+/** The blend written the obvious way (a Map of candidates, objects sorted): the oracle. */
+function referenceBlend(
+  scored: ScoredBatch,
+  b: number,
+  k: number,
+  itemCount: number,
+  isExcluded: (row: number) => boolean,
+  blend: TransitionBlend,
+): BlendedAnswer {
+  const modelPool = selectForRow(
+    scored,
+    b,
+    Math.max(k, blend.modelCandidates),
+    itemCount,
+    isExcluded,
+  );
+  if (blend.strengthByRow.size === 0) return { picked: modelPool.slice(0, k) };
+  const modelScore = new Map<number, number>();
+  for (const { index, score } of modelPool) modelScore.set(index, score);
+  const poolScores = modelPool.map((item) => item.score);
+  const count = Math.max(1, poolScores.length);
+  const mean = poolScores.reduce((sum, score) => sum + score, 0) / count;
+  const variance = poolScores.reduce((sum, score) => sum + score * score, 0) / count - mean * mean;
+  const std = Math.sqrt(Math.max(0, variance)) || 1;
+  const floor = modelPool[modelPool.length - 1]?.score ?? mean;
+  const transitionRanked: { index: number; score: number }[] = [];
+  blend.strengthByRow.forEach((strength, row) => {
+    if (row < 0 || row >= itemCount || isExcluded(row)) return;
+    transitionRanked.push({ index: row, score: strength });
+    if (!modelScore.has(row)) modelScore.set(row, scored.scores?.[b * itemCount + row] ?? floor);
+  });
+  const blended = [...modelScore].map(([index, score]) => ({
+    index,
+    score: (score - mean) / std + blend.weight * (blend.strengthByRow.get(index) ?? 0),
+  }));
+  const byScore = (
+    x: { index: number; score: number },
+    y: { index: number; score: number },
+  ): number => y.score - x.score || x.index - y.index;
+  blended.sort(byScore);
+  transitionRanked.sort(byScore);
+  const topRows = (ranked: { index: number }[]): number[] =>
+    ranked.slice(0, k).map((item) => item.index);
+  return {
+    picked: blended.slice(0, k),
+    tops: {
+      blendedTop: topRows(blended),
+      modelTop: topRows(modelPool),
+      transitionTop: topRows(transitionRanked),
+    },
+  };
+}

@@ -1,7 +1,12 @@
 import type { ScoredBatch } from '@kairos/model';
 import { selectForRow } from './select-recommendations';
 import type { ComponentTops } from './adaptive-blend-weight';
+import { RowFlags } from './row-flags';
 import type { ScoredIndex } from './top-k';
+
+/** Scratch of the one answer being blended: blendForRow is synchronous, so one serves all. */
+const scratch = new RowFlags();
+const CANDIDATE = 1;
 
 export interface TransitionBlend {
   /** Transition strength per table row (rows outside the table are ignored). */
@@ -38,11 +43,9 @@ export function blendForRow(
   const modelPool = selectForRow(scored, b, poolSize, itemCount, isExcluded);
   if (blend.strengthByRow.size === 0) return { picked: modelPool.slice(0, k) };
 
-  const modelScore = new Map<number, number>();
   let sum = 0;
   let sumSquares = 0;
-  for (const { index, score } of modelPool) {
-    modelScore.set(index, score);
+  for (const { score } of modelPool) {
     sum += score;
     sumSquares += score * score;
   }
@@ -51,28 +54,48 @@ export function blendForRow(
   const std = Math.sqrt(Math.max(0, sumSquares / count - mean * mean)) || 1;
   const floor = modelPool[modelPool.length - 1]?.score ?? mean;
 
+  // Candidates: the model's pool, then transition rows outside it (with their model score).
+  // Membership and strengths go through the row scratch instead of a Map per answer.
+  scratch.reset(itemCount);
+  const rows: number[] = [];
+  const modelScores: number[] = [];
+  for (const { index, score } of modelPool) {
+    scratch.add(index, CANDIDATE);
+    rows.push(index);
+    modelScores.push(score);
+  }
   const rowOffset = b * itemCount;
   const transitionRanked: ScoredIndex[] = [];
   blend.strengthByRow.forEach((strength, row) => {
     if (row < 0 || row >= itemCount || isExcluded(row)) return;
     transitionRanked.push({ index: row, score: strength });
-    if (!modelScore.has(row)) modelScore.set(row, scored.scores?.[rowOffset + row] ?? floor);
+    scratch.setValue(row, strength);
+    if ((scratch.get(row) & CANDIDATE) !== 0) return;
+    scratch.add(row, CANDIDATE);
+    rows.push(row);
+    modelScores.push(scored.scores?.[rowOffset + row] ?? floor);
   });
 
-  const blended: ScoredIndex[] = [];
-  modelScore.forEach((score, index) => {
-    const strength = blend.strengthByRow.get(index) ?? 0;
-    blended.push({ index, score: (score - mean) / std + blend.weight * strength });
-  });
-  blended.sort((x, y) => y.score - x.score || x.index - y.index);
+  const blendedScores = modelScores.map(
+    (score, position) =>
+      (score - mean) / std + blend.weight * scratch.value(rows[position] ?? -1, 0),
+  );
+  // Positions, best first (ties by row); only the first k become objects.
+  const order = rows.map((_, position) => position);
+  order.sort(
+    (x, y) => (blendedScores[y] ?? 0) - (blendedScores[x] ?? 0) || (rows[x] ?? 0) - (rows[y] ?? 0),
+  );
+  const best = order.slice(0, k);
   transitionRanked.sort((x, y) => y.score - x.score || x.index - y.index);
-  const topRows = (ranked: ScoredIndex[]): number[] => ranked.slice(0, k).map((item) => item.index);
   return {
-    picked: blended.slice(0, k),
+    picked: best.map((position) => ({
+      index: rows[position] ?? -1,
+      score: blendedScores[position] ?? 0,
+    })),
     tops: {
-      blendedTop: topRows(blended),
-      modelTop: topRows(modelPool),
-      transitionTop: topRows(transitionRanked),
+      blendedTop: best.map((position) => rows[position] ?? -1),
+      modelTop: modelPool.slice(0, k).map((item) => item.index),
+      transitionTop: transitionRanked.slice(0, k).map((item) => item.index),
     },
   };
 }
