@@ -4,6 +4,7 @@ import { ConfigModule, type KairosConfig, loadConfig } from '@kairos/config';
 import { MongoReadiness, StorageModule } from '@kairos/storage';
 import { NestFactory } from '@nestjs/core';
 import { type Model } from 'mongoose';
+import { FreezableProxy } from '../support/freezable-proxy';
 import { describeWithInfra, requireEnv, uniqueTestPrefix } from '../support/infra';
 
 const collection = `${uniqueTestPrefix('storage').replace(/[.]/g, '_')}probes`;
@@ -110,5 +111,45 @@ describeWithInfra('storage against the real MongoDB-protocol server', ['mongo'],
     await expect(repository.create({ probeId: 'p-1', items: [], count: 0 })).rejects.toThrow(
       /duplicate key|E11000/,
     );
+  });
+});
+
+describeWithInfra('storage when the MongoDB-protocol server stops answering', ['mongo'], () => {
+  const OPERATION_TIMEOUT_MS = 2_000;
+  let proxy: FreezableProxy;
+  let app: INestApplication | undefined;
+
+  beforeAll(async () => {
+    const real = new URL(requireEnv('MONGODB_URI'));
+    proxy = new FreezableProxy({ host: real.hostname, port: Number(real.port || 27017) });
+    const port = await proxy.start();
+    real.host = `127.0.0.1:${port}`;
+    const config = loadConfig('feature', {
+      KAFKA_BROKERS: 'unused:9092',
+      MONGODB_URI: real.toString(),
+      MONGODB_OPERATION_TIMEOUT_MS: String(OPERATION_TIMEOUT_MS),
+      LOG_LEVEL: 'warn',
+      KAIROS_AUTH: 'off',
+    });
+    app = await NestFactory.create(StorageProbeModule.register(config), { logger: false });
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await proxy.stop();
+    await app?.close();
+  });
+
+  it('fails a write within MONGODB_OPERATION_TIMEOUT_MS instead of waiting forever', async () => {
+    const repository = app!.get(ProbeRepository);
+    await repository.ensureIndexes();
+    await expect(repository.incrementMany(['frozen-1'], 1)).resolves.toBe(1);
+    proxy.freeze();
+    const started = performance.now();
+    // Without the bound the driver waited 40 s here, until its monitor gave the server up.
+    await expect(repository.incrementMany(['frozen-1'], 1)).rejects.toThrow(/timed out|timeout/i);
+    const tookMs = performance.now() - started;
+    expect(tookMs).toBeGreaterThanOrEqual(OPERATION_TIMEOUT_MS * 0.9);
+    expect(tookMs).toBeLessThan(OPERATION_TIMEOUT_MS * 5);
   });
 });

@@ -224,4 +224,9 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
     default: '(required by feature and recommender in distributed mode)',
     meaning: 'MongoDB connection string, database name included.',
   },
+  MONGODB_OPERATION_TIMEOUT_MS: {
+    default: '30000',
+    meaning:
+      "Most time one MongoDB operation may take, retries included (the driver's `timeoutMS`); a write that never answers fails and its batch is retried instead of holding its partition and the app's shutdown.",
+  },
 };

@@ -223,4 +223,11 @@ export class EnvironmentSchema {
     message: 'MONGODB_URI must be a mongodb:// or mongodb+srv:// connection string',
   })
   MONGODB_URI?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
+  MONGODB_OPERATION_TIMEOUT_MS?: number;
 }

@@ -62,6 +62,8 @@ export interface IngestConfig {
 
 export interface MongoConfig {
   readonly uri: string;
+  /** Bound of one operation, retries included (the driver's timeoutMS). */
+  readonly operationTimeoutMs: number;
 }
 
 export interface ModelConfig {

@@ -25,8 +25,25 @@ describe('loadConfig', () => {
         replicationFactor: 1,
         acks: -1,
       },
-      mongo: { uri: 'mongodb://localhost:27017/kairos' },
+      mongo: { uri: 'mongodb://localhost:27017/kairos', operationTimeoutMs: 30_000 },
+      shutdownTimeoutMs: 25_000,
     });
+  });
+
+  it('reads the MongoDB operation bound and the shutdown deadline, and refuses ones too small', () => {
+    const config = loadConfig('recommender', {
+      ...base,
+      MONGODB_OPERATION_TIMEOUT_MS: '5000',
+      KAIROS_SHUTDOWN_TIMEOUT_MS: '10000',
+    });
+    expect(config.mongo?.operationTimeoutMs).toBe(5_000);
+    expect(config.shutdownTimeoutMs).toBe(10_000);
+    expect(() =>
+      loadConfig('recommender', { ...base, MONGODB_OPERATION_TIMEOUT_MS: '10' }),
+    ).toThrow(/MONGODB_OPERATION_TIMEOUT_MS/);
+    expect(() =>
+      loadConfig('recommender', { ...base, KAIROS_SHUTDOWN_TIMEOUT_MS: 'soon' }),
+    ).toThrow(/KAIROS_SHUTDOWN_TIMEOUT_MS/);
   });
 
   it('parses numbers and lists', () => {

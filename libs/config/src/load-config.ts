@@ -121,7 +121,13 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
       allowedLatenessMs: parsed.SESSION_ALLOWED_LATENESS_MS ?? 10 * 60_000,
       retentionMs: parsed.SESSION_RETENTION_MS ?? 30 * 24 * 3_600_000,
     },
-    mongo: parsed.MONGODB_URI === undefined ? null : { uri: parsed.MONGODB_URI },
+    mongo:
+      parsed.MONGODB_URI === undefined
+        ? null
+        : {
+            uri: parsed.MONGODB_URI,
+            operationTimeoutMs: parsed.MONGODB_OPERATION_TIMEOUT_MS ?? 30_000,
+          },
     models: {
       modelDir: resolve(parsed.MODEL_DIR ?? 'models'),
       pollIntervalMs: parsed.MODEL_POLL_INTERVAL_MS ?? 2_000,

@@ -69,10 +69,12 @@ export class EmbeddingRepository extends EmbeddingStore implements OnModuleInit 
 
   /** Every row learned for `model` (query served by the model index). */
   async *rowsOf(model: ModelRef): AsyncGenerator<ItemRowUpdate> {
-    const cursor = this.itemCollection().find({
-      'model.name': model.name,
-      'model.version': model.version,
-    });
+    const cursor = this.itemCollection().find(
+      { 'model.name': model.name, 'model.version': model.version },
+      // MONGODB_OPERATION_TIMEOUT_MS bounds each batch of the cursor, not the whole restore,
+      // which for a large catalog may rightly take longer.
+      { timeoutMode: mongo.CursorTimeoutMode.ITERATION },
+    );
     for await (const doc of cursor) {
       yield { itemId: doc._id, version: doc.version, vector: fromBinary(doc.vector) };
     }

@@ -21,6 +21,11 @@ import { StorageReadiness } from '../ports/storage-readiness';
           appName: `kairos-${config.app}`,
           // Fail a request fast when the server is gone; consumers pause and retry on their own.
           serverSelectionTimeoutMS: 5_000,
+          // Every operation has a bound, retries included. The driver's defaults leave a write to
+          // a server that stopped answering pending until its monitor gives the server up (40 s
+          // measured, longer on a loaded machine), holding its Kafka partition, every partition
+          // fetched with it, and the shutdown.
+          timeoutMS: config.mongo.operationTimeoutMs,
           // Indexes are created explicitly by repositories (documented per query), not lazily
           // on first model use, so a missing index shows up at boot rather than under load.
           autoIndex: false,
