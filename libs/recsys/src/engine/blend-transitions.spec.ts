@@ -60,6 +60,30 @@ describe('blendForRow', () => {
       // Scores on a coarse grid, so ties (broken by row) are common.
       const scores = Float32Array.from({ length: batchSize * items }, () => random.nextInt(12));
       const scored: ScoredBatch = { batchSize, scores };
+      if (trial % 2 === 1) {
+        // A model's own top-k: sorted by score, ties in any order; sometimes without scores.
+        const topK = 1 + random.nextInt(items);
+        const topScores = new Float32Array(batchSize * topK);
+        const topIndices = new BigInt64Array(batchSize * topK);
+        for (let row = 0; row < batchSize; row++) {
+          const order = Array.from({ length: items }, (_, index) => index)
+            .map((index) => ({
+              index,
+              score: scores[row * items + index] ?? 0,
+              tie: random.next(),
+            }))
+            .sort((x, y) => y.score - x.score || x.tie - y.tie)
+            .slice(0, topK);
+          order.forEach(({ index, score }, position) => {
+            topScores[row * topK + position] = score;
+            topIndices[row * topK + position] = BigInt(index);
+          });
+        }
+        Object.assign(scored, {
+          top: { k: topK, scores: topScores, indices: topIndices },
+          scores: trial % 4 === 1 ? undefined : scores,
+        });
+      }
       const excluded = new Set(
         Array.from({ length: random.nextInt(items / 2) }, () => random.nextInt(items)),
       );
