@@ -76,16 +76,14 @@ export function blendForRow(
     modelScores.push(scored.scores?.[rowOffset + row] ?? floor);
   });
 
-  const blendedScores = modelScores.map(
-    (score, position) =>
-      (score - mean) / std + blend.weight * scratch.value(rows[position] ?? -1, 0),
-  );
-  // Positions, best first (ties by row); only the first k become objects.
-  const order = rows.map((_, position) => position);
-  order.sort(
-    (x, y) => (blendedScores[y] ?? 0) - (blendedScores[x] ?? 0) || (rows[x] ?? 0) - (rows[y] ?? 0),
-  );
-  const best = order.slice(0, k);
+  const candidateCount = rows.length;
+  const blendedScores = new Float64Array(candidateCount);
+  for (let position = 0; position < candidateCount; position++) {
+    const row = rows[position] ?? -1;
+    blendedScores[position] =
+      ((modelScores[position] ?? 0) - mean) / std + blend.weight * scratch.value(row, 0);
+  }
+  const best = bestPositions(rows, blendedScores, k);
   transitionRanked.sort((x, y) => y.score - x.score || x.index - y.index);
   return {
     picked: best.map((position) => ({
@@ -98,4 +96,28 @@ export function blendForRow(
       transitionTop: transitionRanked.slice(0, k).map((item) => item.index),
     },
   };
+}
+
+/**
+ * Positions of the k best candidates by blended score, ties by row. An insertion sort: the
+ * candidates arrive nearly in order (the model's pool sorted, only the rows a transition lifted
+ * out of place), so it does little more than one pass, with no comparator call per comparison;
+ * `Array.prototype.sort` with a comparator was half of the blend's time.
+ */
+function bestPositions(rows: readonly number[], scores: Float64Array, k: number): number[] {
+  const order: number[] = [];
+  for (let position = 0; position < rows.length; position++) {
+    const score = scores[position] ?? 0;
+    const row = rows[position] ?? 0;
+    let at = order.length;
+    while (at > 0) {
+      const before = order[at - 1] ?? 0;
+      const beforeScore = scores[before] ?? 0;
+      if (beforeScore > score || (beforeScore === score && (rows[before] ?? 0) < row)) break;
+      order[at] = before;
+      at -= 1;
+    }
+    order[at] = position;
+  }
+  return order.slice(0, k);
 }
