@@ -1,6 +1,6 @@
 import { type EventEmitter } from 'node:events';
 
-export const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 export interface ShutdownDeadlineOptions {
   readonly timeoutMs: number;

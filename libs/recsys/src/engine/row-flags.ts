@@ -1,3 +1,6 @@
+/** Internal flag: the row has a value. Callers' flags use the lower seven bits. */
+const HAS_VALUE = 0x80;
+
 /**
  * Per-row flags and one number per row, for one answer at a time, without a Map or Set per
  * answer. `reset` starts a new answer in O(1): a row counts as set only when its stamp is the
@@ -5,9 +8,6 @@
  * one answer per user (hundreds per batch); with Maps and Sets that bookkeeping and its garbage
  * were a visible share of every inference call's JavaScript.
  */
-/** Internal flag: the row has a value. Callers' flags use the lower seven bits. */
-const HAS_VALUE = 0x80;
-
 export class RowFlags {
   private stamps = new Int32Array(0);
   private flags = new Uint8Array(0);

@@ -16,13 +16,19 @@ const TAKEN = 1;
 const wordViews = new WeakMap<BigInt64Array, Int32Array>();
 const LITTLE_ENDIAN = endianness() === 'LE';
 
-function rowAt(indices: BigInt64Array, at: number): number {
-  if (!LITTLE_ENDIAN) return Number(indices[at] ?? -1n);
+/** `indices` as 32-bit words (one view per tensor, shared by its batch rows); null on big-endian. */
+function wordsOf(indices: BigInt64Array): Int32Array | null {
+  if (!LITTLE_ENDIAN) return null;
   let words = wordViews.get(indices);
   if (words === undefined) {
     words = new Int32Array(indices.buffer, indices.byteOffset, indices.length * 2);
     wordViews.set(indices, words);
   }
+  return words;
+}
+
+function rowAt(indices: BigInt64Array, words: Int32Array | null, at: number): number {
+  if (words === null) return Number(indices[at] ?? -1n);
   // A high word other than 0 means a negative index or one beyond 2^32: never a table row.
   return words[at * 2 + 1] === 0 ? (words[at * 2] ?? -1) : -1;
 }
@@ -43,8 +49,9 @@ export function selectForRow(
   if (top) {
     const picked: ScoredIndex[] = [];
     taken.reset(itemCount);
+    const words = wordsOf(top.indices);
     for (let position = 0; position < top.k && picked.length < k; position++) {
-      const index = rowAt(top.indices, b * top.k + position);
+      const index = rowAt(top.indices, words, b * top.k + position);
       if (index < 0 || index >= itemCount || taken.get(index) !== 0 || isExcluded(index)) continue;
       taken.add(index, TAKEN);
       picked.push({ index, score: top.scores[b * top.k + position] ?? 0 });
