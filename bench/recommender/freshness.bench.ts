@@ -96,17 +96,18 @@ async function run(index: number, modelRoot: string, vocabulary: readonly string
 }
 
 /**
- * Where the time goes, over events that got a snapshot of their own: POST → snapshot read from
- * session-features (ingest + events topic + feature), then snapshot → list computed (recommender).
+ * Where the time goes, over events that got a snapshot of their own: POST → snapshot published
+ * on session-features (ingest + events topic + feature), then published → list computed
+ * (session-features topic + recommender).
  */
 function stageSplit(probe: FreshnessProbe, tap: SessionFeaturesTap) {
   const feature: number[] = [];
   const recommender: number[] = [];
   for (const event of probe.tracker.events()) {
-    const arrival = tap.arrival(event.eventId);
-    if (arrival === undefined || event.reflection === undefined) continue;
-    feature.push(arrival - event.postedAt);
-    recommender.push(event.postedAt + event.reflection.computedMs - arrival);
+    const published = tap.publishedAt(event.eventId);
+    if (published === undefined || event.reflection === undefined) continue;
+    feature.push(published - event.postedAt);
+    recommender.push(event.postedAt + event.reflection.computedMs - published);
   }
   return { feature: summarizeLatencies(feature), recommender: summarizeLatencies(recommender) };
 }

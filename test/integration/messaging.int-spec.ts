@@ -23,7 +23,9 @@ import { describeWithInfra, eventually, requireEnv, uniqueTestPrefix } from '../
 interface Received {
   readonly key: string | null;
   readonly partition: number;
-  readonly contextPartition: number;
+  /** The partitions of the handler call that carried the record, from the batch and @Ctx(). */
+  readonly batchPartitions: readonly number[];
+  readonly contextPartitions: readonly number[];
   readonly offset: string;
   readonly body: { readonly userId: string; readonly seq: number };
   readonly traceparent: string | undefined;
@@ -33,6 +35,8 @@ interface Received {
 class Recorder {
   readonly received: Received[] = [];
   readonly failOnceForUser = new Set<string>();
+  /** Distinct partitions of the records of each successful handler call. */
+  readonly callPartitions: number[][] = [];
   /** Records per handler call, for each user id that appears in the call. */
   readonly callSizesByUser = new Map<string, number[]>();
   failures = 0;
@@ -61,11 +65,13 @@ class EventsProbeController {
       this.recorder.failures += 1;
       throw new Error(`simulated transient failure for ${failing.body.userId}`);
     }
+    this.recorder.callPartitions.push([...new Set(batch.messages.map((m) => m.partition))]);
     for (const { message, body } of decoded) {
       this.recorder.received.push({
         key: message.key,
         partition: message.partition,
-        contextPartition: context.getPartition(),
+        batchPartitions: batch.partitions,
+        contextPartitions: context.getPartitions(),
         offset: message.offset,
         body,
         traceparent: message.headers.traceparent,
@@ -170,11 +176,15 @@ describeWithInfra('messaging against the real Kafka broker', ['kafka'], () => {
     for (const record of recorder.received) {
       expect(record.key).toBe(record.body.userId);
       expect(record.partition).toBe(partitionForKey(record.body.userId, 12));
-      expect(record.contextPartition).toBe(record.partition);
+      expect(record.batchPartitions).toContain(record.partition);
+      expect(record.contextPartitions).toEqual(record.batchPartitions);
       expect(record.traceparent).toBe(traceparent);
     }
     // Keys spread over many partitions, and each user's records arrive in production order.
     expect(new Set(recorder.received.map((r) => r.partition)).size).toBeGreaterThan(6);
+    // Each produce request landed on many partitions at once: their batches, fetched together,
+    // reached the handler merged (BatchMerger), not one call per partition.
+    expect(Math.max(...recorder.callPartitions.map((p) => p.length))).toBeGreaterThan(1);
     for (const userId of users) {
       const seqs = recorder.received.filter((r) => r.body.userId === userId).map((r) => r.body.seq);
       expect(seqs).toEqual([0, 1, 2]);

@@ -5,12 +5,17 @@ import { type Consumer } from 'kafkajs';
 
 /**
  * A side reader of `session-features` (its own group, so the recommender's is untouched): when
- * each event's snapshot arrived, keyed by the snapshot's event id header. Splits freshness into
- * POST → feature published and feature published → recommender computed.
+ * each event's snapshot was published, keyed by the snapshot's event id header. Splits freshness
+ * into POST → feature published and feature published → recommender computed.
+ *
+ * The time is the record's CreateTime, set by the feature's producer (same machine, same clock),
+ * not when this reader saw it: the reader shares the bench process with the load generator and
+ * the GET probe, and its reads lagged by hundreds of ms (measured: POST → read p50 650 ms while
+ * POST → CreateTime was 90 ms in the same run), which made the feature stage look slow.
  */
 export class SessionFeaturesTap {
   private readonly consumer: Consumer;
-  private readonly arrivedAt = new Map<string, number>();
+  private readonly published = new Map<string, number>();
 
   constructor(private readonly config: KairosConfig) {
     this.consumer = createKafka(config.kafka, 'bench-freshness-tap').consumer({
@@ -27,20 +32,19 @@ export class SessionFeaturesTap {
     });
     await this.consumer.run({
       eachBatch: async ({ batch }) => {
-        const now = Date.now();
         for (const message of batch.messages) {
           const eventId = message.headers?.[RecordHeader.EventId]?.toString();
-          if (eventId !== undefined && !this.arrivedAt.has(eventId))
-            this.arrivedAt.set(eventId, now);
+          if (eventId !== undefined && !this.published.has(eventId))
+            this.published.set(eventId, Number(message.timestamp));
         }
         await Promise.resolve();
       },
     });
   }
 
-  /** Epoch ms the snapshot as of `eventId` was read, if one was published for it. */
-  arrival(eventId: string): number | undefined {
-    return this.arrivedAt.get(eventId);
+  /** Epoch ms the snapshot as of `eventId` was published, if one was. */
+  publishedAt(eventId: string): number | undefined {
+    return this.published.get(eventId);
   }
 
   stop(): Promise<void> {

@@ -46,7 +46,7 @@ function eventBatch(userId: string, offset: number): InboundBatch {
   };
   return {
     topic: 'events',
-    partition: 0,
+    partitions: [0],
     messages: [
       {
         topic: 'events',

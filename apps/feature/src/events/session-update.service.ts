@@ -92,7 +92,7 @@ export class SessionUpdateService {
       })),
     );
     this.logger.debug(
-      `applied ${batch.messages.length} record(s) of ${batch.topic}:${batch.partition}, ${final.size} user(s) published`,
+      `applied ${batch.messages.length} record(s) of ${batch.topic} (partitions ${batch.partitions.join(',')}), ${final.size} user(s) published`,
     );
     this.metrics.batchSize.observe(batch.messages.length);
     this.metrics.batchSeconds.observe((performance.now() - started) / 1_000);

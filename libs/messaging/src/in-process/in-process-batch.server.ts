@@ -1,11 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { isTopicName, type TopicName } from '@kairos/contracts';
-import { traceBatch } from '@kairos/telemetry';
-import { lastValueFrom } from 'rxjs';
-import { KafkaBatchContext } from '../kafka/kafka-batch.context';
+import { BatchMerger, nestBatchHandler } from '../batch-merger';
 import { RetryBackoff } from '../kafka/retry-backoff';
-import { type DeliveredBatch, InProcessGroupConsumer } from './group-consumer';
+import {
+  DEFAULT_MAX_BATCH_RECORDS,
+  type DeliveredBatch,
+  InProcessGroupConsumer,
+} from './group-consumer';
 import { type InProcessLog } from './in-process-log';
 import { toInboundBatch } from './record-mapping';
 
@@ -26,6 +28,8 @@ export interface InProcessBatchServerOptions {
 export class InProcessBatchServer extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger(InProcessBatchServer.name);
   private consumer: InProcessGroupConsumer | null = null;
+  /** One per handler topic, as on Kafka: partition batches delivered together, one call. */
+  private readonly mergers = new Map<string, BatchMerger>();
 
   constructor(private readonly options: InProcessBatchServerOptions) {
     super();
@@ -66,22 +70,21 @@ export class InProcessBatchServer extends Server implements CustomTransportStrat
   }
 
   private async handle(batch: DeliveredBatch): Promise<void> {
-    const handler = this.getHandlerByPattern(batch.topic);
-    if (handler === null) return;
-    const context = new KafkaBatchContext([batch.topic, batch.partition, () => Promise.resolve()]);
-    const inbound = toInboundBatch(batch);
-    // The same spans as on Kafka: each record's processing span continues its producer's trace.
-    // Nest's RPC proxy turns a thrown error into an erroring observable; subscribing surfaces it.
-    await traceBatch(
-      batch.topic,
-      inbound.messages,
-      async (): Promise<void> => {
-        await lastValueFrom(this.transformToObservable(await handler(inbound, context)), {
-          defaultValue: undefined,
-        });
-      },
-      { 'messaging.destination.partition.id': String(batch.partition) },
+    await this.mergerFor(batch.topic)?.submit(toInboundBatch(batch));
+  }
+
+  private mergerFor(topic: TopicName): BatchMerger | undefined {
+    const existing = this.mergers.get(topic);
+    if (existing !== undefined) return existing;
+    const handler = this.getHandlerByPattern(topic);
+    if (handler === null) return undefined;
+    const invoke = nestBatchHandler(handler, (result) => this.transformToObservable(result));
+    const merger = new BatchMerger(
+      invoke,
+      this.options.maxBatchRecords ?? DEFAULT_MAX_BATCH_RECORDS,
     );
+    this.mergers.set(topic, merger);
+    return merger;
   }
 
   async close(): Promise<void> {

@@ -23,7 +23,7 @@ export function toAppendInput(message: OutboundMessage): AppendInput {
 export function toInboundBatch(batch: DeliveredBatch): InboundBatch {
   return {
     topic: batch.topic,
-    partition: batch.partition,
+    partitions: [batch.partition],
     messages: batch.records.map((record) => toInboundMessage(batch.topic, batch.partition, record)),
   };
 }

@@ -12,13 +12,16 @@ export interface InboundMessage {
 }
 
 /**
- * What an @EventPattern handler receives: every record of one partition fetch, in offset order.
+ * What an @EventPattern handler receives: the records of one topic consumed together, in offset
+ * order within each partition. Partition batches fetched together may arrive as one (see
+ * BatchMerger), so a batch may span partitions; a user's records are always on one partition.
  * Handlers process the whole batch (coalescing per user, one bulk write); the offsets are
  * committed only after the handler's returned promise resolves.
  */
 export interface InboundBatch {
   /** Logical topic name (without prefix), equal to the handler's pattern. */
   readonly topic: string;
-  readonly partition: number;
+  /** The partitions the records come from. */
+  readonly partitions: readonly number[];
   readonly messages: readonly InboundMessage[];
 }

@@ -1,18 +1,18 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 
-type KafkaBatchContextArgs = [topic: string, partition: number, heartbeat: () => Promise<void>];
+type KafkaBatchContextArgs = [topic: string, partitions: readonly number[]];
 
-/** Available to handlers through @Ctx(): long batches should call heartbeat() between steps. */
+/**
+ * Available to handlers through @Ctx(). No heartbeat here: the transport heartbeats by itself
+ * for as long as a handler runs.
+ */
 export class KafkaBatchContext extends BaseRpcContext<KafkaBatchContextArgs> {
   getTopic(): string {
     return this.args[0];
   }
 
-  getPartition(): number {
+  /** The partitions the batch's records come from (see InboundBatch). */
+  getPartitions(): readonly number[] {
     return this.args[1];
-  }
-
-  heartbeat(): Promise<void> {
-    return this.args[2]();
   }
 }

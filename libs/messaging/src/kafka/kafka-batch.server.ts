@@ -1,14 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
+import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { type KafkaConfig } from '@kairos/config';
 import { isTopicName, type TopicName } from '@kairos/contracts';
-import { traceBatch } from '@kairos/telemetry';
 import { type Batch, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
-import { lastValueFrom } from 'rxjs';
+import { BatchMerger, nestBatchHandler } from '../batch-merger';
 import { type ConsumerAssignments } from '../consumer-assignments';
 import { createKafka } from './kafka-client.factory';
 import { type InboundBatch, type InboundMessage } from './inbound-message';
-import { KafkaBatchContext } from './kafka-batch.context';
 import { physicalGroupId, physicalTopic } from './topic-names';
 import { RetryBackoff } from './retry-backoff';
 import { registerLz4Codec } from './lz4.codec';
@@ -28,7 +26,8 @@ export interface KafkaBatchServerOptions {
 }
 
 /**
- * A @nestjs/microservices transport that hands each handler a whole partition batch.
+ * A @nestjs/microservices transport that hands each handler whole partition batches, those of
+ * one fetch merged into one call (BatchMerger).
  *
  * Delivery is at-least-once: offsets are committed only after the handler's promise resolves.
  * A failing batch pauses its partition, rewinds to the batch start and resumes after an
@@ -39,6 +38,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   protected override readonly logger = new Logger(KafkaBatchServer.name);
   private consumer: Consumer | null = null;
   private readonly backoff: RetryBackoff;
+  /** One per handler topic (logical name). */
+  private readonly mergers = new Map<string, BatchMerger>();
 
   constructor(private readonly options: KafkaBatchServerOptions) {
     super();
@@ -97,6 +98,12 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     const byPhysical = new Map(
       topics.map((topic) => [physicalTopic(kafka.topicPrefix, topic), topic]),
     );
+    for (const topic of topics) {
+      const handler = this.getHandlerByPattern(topic);
+      if (handler === null) continue;
+      const invoke = nestBatchHandler(handler, (result) => this.transformToObservable(result));
+      this.mergers.set(topic, new BatchMerger(invoke, kafka.maxRecordsPerCall));
+    }
     await consumer.connect();
     await consumer.subscribe({
       topics: [...byPhysical.keys()],
@@ -123,8 +130,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     const { batch } = payload;
     if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
     const pattern = byPhysical.get(batch.topic);
-    const handler = pattern === undefined ? null : this.getHandlerByPattern(pattern);
-    if (pattern === undefined || handler === null) return;
+    const merger = pattern === undefined ? undefined : this.mergers.get(pattern);
+    if (pattern === undefined || merger === undefined) return;
     const inbound = toInboundBatch(pattern, batch);
     const partitionKey = `${batch.topic}:${batch.partition}`;
     // A slow batch (database under load) must not look like a dead consumer: keep heartbeating
@@ -146,7 +153,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       for (let start = 0; start < inbound.messages.length; start += step) {
         if (!payload.isRunning() || payload.isStale()) return;
         const part = { ...inbound, messages: inbound.messages.slice(start, start + step) };
-        const done = await this.handleStep(consumer, payload, handler, part, partitionKey);
+        const done = await this.handleStep(consumer, payload, merger, part, partitionKey);
         if (!done) return;
       }
       this.backoff.succeeded(partitionKey);
@@ -156,13 +163,14 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   }
 
   /**
-   * Runs the handler on one step of a partition batch and commits it. On failure, seeks back to
-   * the step's first record, pauses the partition for a backoff and returns false.
+   * Runs the handler on one step of a partition batch (with the other partitions' steps handed
+   * over at the same time) and commits it. On failure, seeks back to the step's first record,
+   * pauses the partition for a backoff and returns false.
    */
   private async handleStep(
     consumer: Consumer,
     payload: EachBatchPayload,
-    handler: MessageHandler,
+    merger: BatchMerger,
     part: InboundBatch,
     partitionKey: string,
   ): Promise<boolean> {
@@ -171,20 +179,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     if (first === undefined || last === undefined) return true;
     const { topic, partition } = payload.batch;
     try {
-      const context = new KafkaBatchContext([part.topic, partition, () => payload.heartbeat()]);
-      // Each record's processing span continues its producer's trace; the handler runs in the
-      // batch span. Nest's RPC proxy turns a thrown error into an erroring observable;
-      // subscribing surfaces it.
-      await traceBatch(
-        part.topic,
-        part.messages,
-        async (): Promise<void> => {
-          await lastValueFrom(this.transformToObservable(await handler(part, context)), {
-            defaultValue: undefined,
-          });
-        },
-        { 'messaging.destination.partition.id': String(partition) },
-      );
+      await merger.submit(part);
       // Resolving moves kafkajs's fetch position; committing makes the progress durable.
       payload.resolveOffset(last.offset);
       const next = (BigInt(last.offset) + 1n).toString();
@@ -222,7 +217,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
 export function toInboundBatch(topic: string, batch: Batch): InboundBatch {
   return {
     topic,
-    partition: batch.partition,
+    partitions: [batch.partition],
     messages: batch.messages.map((message) => toInboundMessage(batch, message)),
   };
 }
