@@ -119,7 +119,7 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
   KAFKA_MAX_RECORDS_PER_CALL: {
     default: '500',
     meaning:
-      'Most records of a partition batch one handler call gets; a consumer catching up receives thousands per fetch, handled and committed in steps of this size (bounded memory, progress kept if the group evicts it).',
+      'Most records one handler call gets (partition batches of one fetch are merged up to it); a consumer catching up receives thousands per fetch, handled and committed in steps of this size (bounded memory, progress kept if the group evicts it).',
   },
   KAFKA_COMPRESSION: {
     default: 'lz4',
