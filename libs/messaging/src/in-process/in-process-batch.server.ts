@@ -1,13 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { isTopicName, type TopicName } from '@kairos/contracts';
-import { BatchMerger, nestBatchHandler } from '../batch-merger';
+import { type BatchHandler, handleTraced, nestBatchHandler } from '../batch-merger';
 import { RetryBackoff } from '../kafka/retry-backoff';
-import {
-  DEFAULT_MAX_BATCH_RECORDS,
-  type DeliveredBatch,
-  InProcessGroupConsumer,
-} from './group-consumer';
+import { type DeliveredBatch, InProcessGroupConsumer } from './group-consumer';
 import { type InProcessLog } from './in-process-log';
 import { toInboundBatch } from './record-mapping';
 
@@ -28,8 +24,11 @@ export interface InProcessBatchServerOptions {
 export class InProcessBatchServer extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger(InProcessBatchServer.name);
   private consumer: InProcessGroupConsumer | null = null;
-  /** One per handler topic, as on Kafka: partition batches delivered together, one call. */
-  private readonly mergers = new Map<string, BatchMerger>();
+  /**
+   * One per handler topic. Unlike on Kafka, partition batches are not merged (see BatchMerger):
+   * each partition gets its next batch as soon as its previous one is done.
+   */
+  private readonly handlers = new Map<string, BatchHandler>();
 
   constructor(private readonly options: InProcessBatchServerOptions) {
     super();
@@ -70,21 +69,18 @@ export class InProcessBatchServer extends Server implements CustomTransportStrat
   }
 
   private async handle(batch: DeliveredBatch): Promise<void> {
-    await this.mergerFor(batch.topic)?.submit(toInboundBatch(batch));
+    const handler = this.handlerFor(batch.topic);
+    if (handler !== undefined) await handleTraced(handler, toInboundBatch(batch));
   }
 
-  private mergerFor(topic: TopicName): BatchMerger | undefined {
-    const existing = this.mergers.get(topic);
+  private handlerFor(topic: TopicName): BatchHandler | undefined {
+    const existing = this.handlers.get(topic);
     if (existing !== undefined) return existing;
     const handler = this.getHandlerByPattern(topic);
     if (handler === null) return undefined;
     const invoke = nestBatchHandler(handler, (result) => this.transformToObservable(result));
-    const merger = new BatchMerger(
-      invoke,
-      this.options.maxBatchRecords ?? DEFAULT_MAX_BATCH_RECORDS,
-    );
-    this.mergers.set(topic, merger);
-    return merger;
+    this.handlers.set(topic, invoke);
+    return invoke;
   }
 
   async close(): Promise<void> {
