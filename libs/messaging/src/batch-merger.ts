@@ -40,7 +40,7 @@ interface OpenCall {
  * batch of that fetch is done, so a round lasts as long as its slowest batch. At 200 events/s,
  * twelve partition batches of one to three records each meant twelve inference calls, twelve
  * MongoDB bulk writes and twelve produce requests competing for one event loop; merged, they are
- * one of each (freshness bench: p50 300 -> 150 ms, see bench/recommender/README.md).
+ * one of each (bench:recommender:freshness, alternating runs: p50 284-424 -> 122-148 ms).
  *
  * Only the Kafka transport merges: the in-process log hands each partition its next batch as
  * soon as the previous one is done, with no fetch rounds to wait for, so merging there would

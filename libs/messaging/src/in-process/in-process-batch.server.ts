@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { isTopicName, type TopicName } from '@kairos/contracts';
-import { type BatchHandler, handleTraced, nestBatchHandler } from '../batch-merger';
+import { handleTraced, nestBatchHandler } from '../batch-merger';
 import { RetryBackoff } from '../kafka/retry-backoff';
 import { type DeliveredBatch, InProcessGroupConsumer } from './group-consumer';
 import { type InProcessLog } from './in-process-log';
@@ -24,11 +24,6 @@ export interface InProcessBatchServerOptions {
 export class InProcessBatchServer extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger(InProcessBatchServer.name);
   private consumer: InProcessGroupConsumer | null = null;
-  /**
-   * One per handler topic. Unlike on Kafka, partition batches are not merged (see BatchMerger):
-   * each partition gets its next batch as soon as its previous one is done.
-   */
-  private readonly handlers = new Map<string, BatchHandler>();
 
   constructor(private readonly options: InProcessBatchServerOptions) {
     super();
@@ -68,19 +63,15 @@ export class InProcessBatchServer extends Server implements CustomTransportStrat
     this.logger.log(`group ${this.options.groupId} consuming ${topics.join(', ')} (in-process)`);
   }
 
+  /**
+   * Unlike on Kafka, partition batches are not merged (see BatchMerger): each partition gets its
+   * next batch as soon as its previous one is done.
+   */
   private async handle(batch: DeliveredBatch): Promise<void> {
-    const handler = this.handlerFor(batch.topic);
-    if (handler !== undefined) await handleTraced(handler, toInboundBatch(batch));
-  }
-
-  private handlerFor(topic: TopicName): BatchHandler | undefined {
-    const existing = this.handlers.get(topic);
-    if (existing !== undefined) return existing;
-    const handler = this.getHandlerByPattern(topic);
-    if (handler === null) return undefined;
+    const handler = this.getHandlerByPattern(batch.topic);
+    if (handler === null) return;
     const invoke = nestBatchHandler(handler, (result) => this.transformToObservable(result));
-    this.handlers.set(topic, invoke);
-    return invoke;
+    await handleTraced(invoke, toInboundBatch(batch));
   }
 
   async close(): Promise<void> {
