@@ -35,6 +35,7 @@ const ITEMS = Number(args.items);
 const DIMENSION = Number(args.dimension);
 const WINDOW = Number(args.window);
 const MIB = 2 ** 20;
+const SETTLE_MS = 60_000;
 
 /** VmRSS / VmHWM of a process in MiB (Linux). */
 function residentMiB(pid: number): { rss: number; peak: number } {
@@ -44,10 +45,24 @@ function residentMiB(pid: number): { rss: number; peak: number } {
   return { rss: (kib('VmRSS') * 1024) / MIB, peak: (kib('VmHWM') * 1024) / MIB };
 }
 
-/** V8 heap in use (prom-client's default gauge), in MiB: what the JS objects hold, without GC slack. */
-async function heapUsedMiB(baseUrl: string): Promise<number> {
+interface HeapReading {
+  /** V8 heap in use: what the JS objects hold, without GC slack. */
+  readonly used: number;
+  /** V8 heap reserved from the OS (used plus slack the collector has not returned). */
+  readonly total: number;
+  /** Memory outside the V8 heap that V8 is told about: ArrayBuffer and Buffer backing stores. */
+  readonly external: number;
+}
+
+/** prom-client's default heap gauges, in MiB. */
+async function heapMiB(baseUrl: string): Promise<HeapReading> {
   const text = await (await fetch(`${baseUrl}/metrics`)).text();
-  return (metricValue(text, 'nodejs_heap_size_used_bytes') ?? Number.NaN) / MIB;
+  const mib = (name: string): number => (metricValue(text, name) ?? Number.NaN) / MIB;
+  return {
+    used: mib('nodejs_heap_size_used_bytes'),
+    total: mib('nodejs_heap_size_total_bytes'),
+    external: mib('nodejs_external_memory_bytes'),
+  };
 }
 
 /**
@@ -59,6 +74,16 @@ function lateSlopePer1000(samples: ReadonlyArray<{ users: number; mib: number }>
   const middle = samples.find((sample) => sample.users >= (last?.users ?? 0) / 2);
   if (last === undefined || middle === undefined || last.users === middle.users) return Number.NaN;
   return ((last.mib - middle.mib) / (last.users - middle.users)) * 1_000;
+}
+
+/**
+ * RSS after SETTLE_MS with no traffic. Right after catching up, the V8 heap and the malloc heap
+ * still hold the garbage of the last batches; V8's memory reducer returns it some seconds later,
+ * not at once: at 6,000 users RSS stayed at 605 MiB for 30 s, then fell to 505 and 385 MiB.
+ */
+async function settledRssMiB(pid: number): Promise<number> {
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  return residentMiB(pid).rss;
 }
 
 async function untilModelActive(baseUrl: string): Promise<void> {
@@ -87,9 +112,9 @@ async function run(index: number): Promise<Record<string, number>> {
     await untilModelActive(app.baseUrl);
     await new Promise((r) => setTimeout(r, 2_000));
     const idle = residentMiB(pid);
-    const idleHeap = await heapUsedMiB(app.baseUrl);
+    const idleHeap = await heapMiB(app.baseUrl);
     const rssSamples = [{ users: 0, mib: idle.rss }];
-    const heapSamples = [{ users: 0, mib: idleHeap }];
+    const heapSamples = [{ users: 0, mib: idleHeap.used }];
     const cached = await cacheUsers({
       scope,
       vocabulary: model.vocabulary,
@@ -99,16 +124,18 @@ async function run(index: number): Promise<Record<string, number>> {
       progressEveryMs: 15_000,
       onProgress: async (usersLeft) => {
         rssSamples.push({ users: USERS - usersLeft, mib: residentMiB(pid).rss });
-        heapSamples.push({ users: USERS - usersLeft, mib: await heapUsedMiB(app.baseUrl) });
+        heapSamples.push({ users: USERS - usersLeft, mib: (await heapMiB(app.baseUrl)).used });
       },
     });
     const sampleIds = cached.userIds.filter((_, i) => i % Math.ceil(USERS / 500) === 0);
     const missing = await notPrecomputed(app.baseUrl, sampleIds);
     if (missing > 0) throw new Error(`${missing} sampled users have no precomputed list`);
     const loaded = residentMiB(pid);
-    const loadedHeap = await heapUsedMiB(app.baseUrl);
+    const loadedHeap = await heapMiB(app.baseUrl);
     rssSamples.push({ users: USERS, mib: loaded.rss });
-    heapSamples.push({ users: USERS, mib: loadedHeap });
+    const settled = await settledRssMiB(pid);
+    const settledHeap = await heapMiB(app.baseUrl);
+    heapSamples.push({ users: USERS, mib: loadedHeap.used });
     printTable(
       rssSamples.map((sample, i) => ({
         users: sample.users,
@@ -119,10 +146,19 @@ async function run(index: number): Promise<Record<string, number>> {
     return {
       idleRssMiB: idle.rss,
       loadedRssMiB: loaded.rss,
+      settledRssMiB: settled,
       peakRssMiB: loaded.peak,
       loadedToIdleRatio: loaded.rss / idle.rss,
-      idleHeapUsedMiB: idleHeap,
-      loadedHeapUsedMiB: loadedHeap,
+      idleHeapUsedMiB: idleHeap.used,
+      loadedHeapUsedMiB: loadedHeap.used,
+      // Where the loaded RSS is: the V8 heap as reserved, what V8 counts outside it, and the rest
+      // (native allocations V8 does not see: onnxruntime, the malloc heap, code, thread stacks).
+      loadedHeapTotalMiB: loadedHeap.total,
+      loadedExternalMiB: loadedHeap.external,
+      loadedOtherNativeMiB: loaded.rss - loadedHeap.total - loadedHeap.external,
+      settledHeapUsedMiB: settledHeap.used,
+      settledHeapTotalMiB: settledHeap.total,
+      settledExternalMiB: settledHeap.external,
       lateRssMiBPer1000Users: lateSlopePer1000(rssSamples),
       lateHeapMiBPer1000Users: lateSlopePer1000(heapSamples),
       // Upper bound when run with fewer than 100,000 users: assumes all late RSS growth is per user
@@ -146,7 +182,9 @@ async function main(): Promise<void> {
   for (let index = 1; index <= RUNS; index++) runs.push(await run(index));
   const summary = summarizeRuns(runs);
   const targets = {
-    [`RSS <= 512 MiB with ${USERS} users`]: (summary.loadedRssMiB ?? Infinity) <= 512,
+    [`settled RSS <= 512 MiB with ${USERS} users`]: (summary.settledRssMiB ?? Infinity) <= 512,
+    [`RSS right after catching up <= 512 MiB with ${USERS} users`]:
+      (summary.loadedRssMiB ?? Infinity) <= 512,
   };
   console.log('targets (informational, not a pass/fail test):', targets);
   const report = {

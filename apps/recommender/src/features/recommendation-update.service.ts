@@ -15,13 +15,11 @@ import { EmbeddingStore } from '../embeddings/embedding.store';
 import { EngineService, type ServingEngine } from '../engine/engine.service';
 import { type RecommendationList } from '../recommendations/recommendation';
 import { RecommendationNotifier } from '../recommendations/recommendation-notifier.service';
+import { PRECOMPUTED_ITEMS } from '../recommendations/recommendation';
 import { RecommendationStore } from '../recommendations/recommendation.store';
 import { RecommenderMetrics } from '../recommender.metrics';
 import { NewInteractions } from './new-interactions';
 import { traceIdOf } from './trace-id';
-
-/** Items kept per precomputed list: the API's largest k, so any request can be answered from it. */
-export const PRECOMPUTED_ITEMS = 100;
 
 /**
  * Users scored and written per step of a batch. A consumer catching up receives thousands of

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { type Clock, InjectClock } from '@kairos/config';
 import { ConsumerAssignments } from '@kairos/messaging';
 import { setMostRecent } from '@kairos/recsys';
-import { type RecommendationList } from './recommendation';
+import { ListSlab } from './list-slab';
+import { PRECOMPUTED_ITEMS, type RecommendationList } from './recommendation';
 import { RecommendationRepository } from './recommendation.repository';
 
 /** Lists kept in memory; the least recently written are dropped first (the repository keeps them all). */
@@ -15,15 +16,9 @@ const RECOMMENDER_GROUP = 'recommender';
  */
 export const READ_THROUGH_FRESH_MS = 2_000;
 
-/**
- * A cached list in compact form: item ids (strings shared with the engine's table, so a slot
- * costs a pointer) and scores in a Float64Array (doubles, as stored, so the cache and MongoDB
- * answer the same numbers). As objects, 100 `{itemId, score}` pairs per user made the cache the
- * largest part of the process at 100,000 users.
- */
-interface CompactList {
-  readonly itemIds: readonly string[];
-  readonly scores: Float64Array;
+/** A cached list: its items live in the ListSlab, the rest here. */
+interface CachedList {
+  readonly slot: number;
   readonly model: RecommendationList['model'];
   readonly asOfEventId: string | null;
   readonly asOfEventTime: number | null;
@@ -44,7 +39,12 @@ interface CompactList {
  */
 @Injectable()
 export class RecommendationStore {
-  private readonly cache = new Map<string, CompactList>();
+  private readonly cache = new Map<string, CachedList>();
+  /**
+   * Items of the cached lists. Precomputed lists are PRECOMPUTED_ITEMS long, and no GET asks for
+   * more (k <= 100); a longer list read from MongoDB keeps its best PRECOMPUTED_ITEMS in memory.
+   */
+  private readonly lists = new ListSlab(PRECOMPUTED_ITEMS);
 
   constructor(
     private readonly repository: RecommendationRepository,
@@ -55,20 +55,20 @@ export class RecommendationStore {
   }
 
   cached(userId: string): RecommendationList | undefined {
-    const compact = this.cache.get(userId);
-    if (compact === undefined) return undefined;
-    if (!compact.owned && this.clock() - compact.cachedAt > READ_THROUGH_FRESH_MS) {
-      this.cache.delete(userId);
+    const entry = this.cache.get(userId);
+    if (entry === undefined) return undefined;
+    if (!entry.owned && this.clock() - entry.cachedAt > READ_THROUGH_FRESH_MS) {
+      this.forget(userId);
       return undefined;
     }
     return {
       userId,
-      items: compact.itemIds.map((itemId, i) => ({ itemId, score: compact.scores[i] ?? 0 })),
-      model: compact.model,
-      asOfEventId: compact.asOfEventId,
-      asOfEventTime: compact.asOfEventTime,
-      asOfVersion: compact.asOfVersion,
-      computedAt: compact.computedAt,
+      items: this.lists.read(entry.slot),
+      model: entry.model,
+      asOfEventId: entry.asOfEventId,
+      asOfEventTime: entry.asOfEventTime,
+      asOfVersion: entry.asOfVersion,
+      computedAt: entry.computedAt,
     };
   }
 
@@ -90,7 +90,7 @@ export class RecommendationStore {
     if (lists.length === 0) return;
     const superseded = await this.repository.saveMany(lists);
     for (const list of lists) {
-      if (superseded.has(list.userId)) this.cache.delete(list.userId);
+      if (superseded.has(list.userId)) this.forget(list.userId);
       else this.remember(list, true);
     }
   }
@@ -100,7 +100,14 @@ export class RecommendationStore {
    * one computed. Those entries go; the next GET reads MongoDB.
    */
   private forgetOwned(): void {
-    for (const [userId, entry] of this.cache) if (entry.owned) this.cache.delete(userId);
+    for (const [userId, entry] of this.cache) if (entry.owned) this.forget(userId);
+  }
+
+  private forget(userId: string): void {
+    const entry = this.cache.get(userId);
+    if (entry === undefined) return;
+    this.cache.delete(userId);
+    this.lists.release(entry.slot);
   }
 
   private holdsNewerThan(list: RecommendationList): boolean {
@@ -109,12 +116,14 @@ export class RecommendationStore {
   }
 
   private remember(list: RecommendationList, owned: boolean): void {
+    const previous = this.cache.get(list.userId);
+    if (previous !== undefined) this.lists.release(previous.slot);
+    const slot = this.lists.add(list.items.slice(0, this.lists.width));
     setMostRecent(
       this.cache,
       list.userId,
       {
-        itemIds: list.items.map((item) => item.itemId),
-        scores: Float64Array.from(list.items, (item) => item.score),
+        slot,
         model: list.model,
         asOfEventId: list.asOfEventId,
         asOfEventTime: list.asOfEventTime,
@@ -124,6 +133,7 @@ export class RecommendationStore {
         owned,
       },
       CACHE_CAPACITY,
+      (evicted) => this.lists.release(evicted.slot),
     );
   }
 }

@@ -1,5 +1,8 @@
 import { type ModelRef } from '@kairos/model';
 
+/** Items kept per precomputed list: the API's largest k, so any request can be answered from it. */
+export const PRECOMPUTED_ITEMS = 100;
+
 export interface ScoredItem {
   readonly itemId: string;
   readonly score: number;
