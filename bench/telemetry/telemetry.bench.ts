@@ -7,8 +7,8 @@
  * hits them alike. Traced apps export OTLP/HTTP protobuf to a sink in this process. Prints medians
  * and the ratio to "off"; never passes or fails.
  *
- *   npm run bench:telemetry -- [--runs 3] [--seconds 8] [--connections 32] [--rate 500]
- *     [--users 1000] [--cpu-prof-dir DIR]
+ *   npm run bench:telemetry -- [--runs 4] [--seconds 8] [--connections 32] [--rate 500]
+ *     [--users 1000] [--settle-ms 2000] [--cpu-prof-dir DIR]
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -25,17 +25,21 @@ import { processCpuSeconds } from './process-cpu';
 
 const { values: args } = parseArgs({
   options: {
-    runs: { type: 'string', default: '3' },
+    // A multiple of the number of modes (4), so each mode takes each place in the order equally.
+    runs: { type: 'string', default: '4' },
     seconds: { type: 'string', default: '8' },
     connections: { type: 'string', default: '32' },
     rate: { type: 'string', default: '500' },
     users: { type: 'string', default: '1000' },
     'base-port': { type: 'string', default: '3720' },
+    // Quiet time before each measurement: lets the broker finish the previous mode's writes.
+    'settle-ms': { type: 'string', default: '2000' },
     // Writes V8 CPU profiles of the ingest processes (open them in Chrome DevTools).
     'cpu-prof-dir': { type: 'string' },
   },
 });
 const RUNS = Number(args.runs);
+const SETTLE_MS = Number(args['settle-ms']);
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
 const RATE = Number(args.rate);
@@ -148,6 +152,14 @@ async function deploy(
 }
 
 async function main(): Promise<void> {
+  if (!Number.isInteger(RUNS) || RUNS < MODES.length || RUNS % MODES.length !== 0) {
+    // With 5 runs of 4 modes, `off` was measured first in two repetitions and each other mode
+    // once, so a place in the order that is faster or slower than the others (the broker may
+    // still be writing the previous mode's events) counted for one mode more than the others.
+    throw new Error(
+      `--runs must be a multiple of ${MODES.length} (the number of modes), so each mode takes each place in the order equally; got ${args.runs}`,
+    );
+  }
   console.log(
     `bench/telemetry on ${machineDescription()}; ${RUNS} runs x ${SECONDS} s per measurement, ingest ${CONNECTIONS} connections, GET paced at ${RATE}/s; modes: ${MODES.map((m) => m.name).join(', ')}`,
   );
@@ -179,10 +191,12 @@ async function main(): Promise<void> {
       const order = [...deployments.slice(shift), ...deployments.slice(0, shift)];
       for (const { mode, ingest, recommender, getPaths } of order) {
         process.stdout.write(` ${mode.name} ingest...`);
+        await new Promise((r) => setTimeout(r, SETTLE_MS));
         const ingestCpuBefore = cpuOf(ingest);
         const posted = await ingestThroughput(ingest.baseUrl);
         const ingestCpu = cpuOf(ingest) - ingestCpuBefore;
         process.stdout.write(' GET...');
+        await new Promise((r) => setTimeout(r, SETTLE_MS));
         const recommenderCpuBefore = cpuOf(recommender);
         const got = await pacedGet({
           baseUrl: recommender.baseUrl,
@@ -242,7 +256,7 @@ async function main(): Promise<void> {
     benchmark: 'telemetry',
     machine: machineDescription(),
     at: new Date().toISOString(),
-    settings: { RUNS, SECONDS, CONNECTIONS, RATE, USERS },
+    settings: { RUNS, SECONDS, CONNECTIONS, RATE, USERS, SETTLE_MS },
     runs,
     median,
     ratios,
