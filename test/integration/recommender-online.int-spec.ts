@@ -171,8 +171,9 @@ describeWithInfra('recommender online learning and replicas', ['kafka', 'mongo']
         async () => {
           const [a, b] = await Promise.all(replicas.map((app) => rowOf(app, itemId)));
           if (!a || !b) return undefined;
-          last = `versions ${a.version} and ${b.version}, distance ${distance(a, b)}`;
-          return a.version === b.version && distance(a, b) < 1e-5 ? true : undefined;
+          const apart = distance(a, b);
+          last = `versions ${a.version} and ${b.version}, distance ${apart}`;
+          return a.version === b.version && apart < 1e-5 ? true : undefined;
         },
         { what: `both replicas to hold the same row of ${itemId}` },
       ).catch((error: unknown) => {

@@ -118,7 +118,11 @@ export class RecommendationStore {
   private remember(list: RecommendationList, owned: boolean): void {
     const previous = this.cache.get(list.userId);
     if (previous !== undefined) this.lists.release(previous.slot);
-    const slot = this.lists.add(list.items.slice(0, this.lists.width));
+    const { items } = list;
+    // Copied only in the rare case it does not fit; precomputed lists always do.
+    const slot = this.lists.add(
+      items.length > this.lists.width ? items.slice(0, this.lists.width) : items,
+    );
     setMostRecent(
       this.cache,
       list.userId,

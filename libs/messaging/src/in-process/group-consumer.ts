@@ -4,6 +4,9 @@ import { RetryBackoff } from '../kafka/retry-backoff';
 import { type InProcessLog } from './in-process-log';
 import { type LogRecord } from './log-record';
 
+/** Records per delivered partition batch unless the options say otherwise. */
+const DEFAULT_MAX_BATCH_RECORDS = 500;
+
 export interface DeliveredBatch {
   readonly topic: TopicName;
   readonly partition: number;
@@ -156,7 +159,12 @@ export class InProcessGroupConsumer {
       if ((this.retryAt.get(key) ?? 0) > now) continue;
       const [topic, partition] = splitKey(key);
       const from = this.position(topic, partition);
-      const records = this.log.read(topic, partition, from, this.options.maxBatchRecords ?? 500);
+      const records = this.log.read(
+        topic,
+        partition,
+        from,
+        this.options.maxBatchRecords ?? DEFAULT_MAX_BATCH_RECORDS,
+      );
       if (records.length === 0) continue;
       this.coordinator.busy.add(busyKey);
       const delivery = this.deliver(key, { topic, partition, records }).finally(() => {
