@@ -7,6 +7,7 @@
  * Auth off (KAIROS_AUTH=off). Never pass/fail.
  *
  *   npm run bench:recommender:freshness -- [--runs 3] [--events 1000] [--rate 200] [--users 300]
+ *     [--cpu-prof-dir DIR]   (CPU profiles of the three app processes, one file per process)
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -22,7 +23,11 @@ import { writeRandomModelVersion } from './support/random-model';
 import { SessionFeaturesTap } from './support/session-features-tap';
 
 const { values: args } = parseArgs({
-  options: { ...FRESHNESS_OPTIONS, 'base-port': { type: 'string', default: '3921' } },
+  options: {
+    ...FRESHNESS_OPTIONS,
+    'base-port': { type: 'string', default: '3921' },
+    'cpu-prof-dir': { type: 'string' },
+  },
 });
 const {
   runs: RUNS,
@@ -33,6 +38,10 @@ const {
   polling: PROBE,
 } = freshnessSettings(args);
 const BASE_PORT = Number(args['base-port']);
+/** Node flags of every app process: a CPU profile each, written when the process exits. */
+const NODE_ARGS = args['cpu-prof-dir']
+  ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof-dir']}`]
+  : [];
 
 async function run(index: number, modelRoot: string, vocabulary: readonly string[]) {
   const scope = benchScope('recommender-fresh', index);
@@ -46,10 +55,10 @@ async function run(index: number, modelRoot: string, vocabulary: readonly string
   const apps: AppProcess[] = [];
   let tap: SessionFeaturesTap | undefined;
   try {
-    const recommender = await startAppProcess('recommender', env, BASE_PORT + 2);
+    const recommender = await startAppProcess('recommender', env, BASE_PORT + 2, NODE_ARGS);
     apps.push(recommender);
-    apps.push(await startAppProcess('feature', env, BASE_PORT + 1));
-    const ingest = await startAppProcess('ingest', env, BASE_PORT);
+    apps.push(await startAppProcess('feature', env, BASE_PORT + 1, NODE_ARGS));
+    const ingest = await startAppProcess('ingest', env, BASE_PORT, NODE_ARGS);
     apps.push(ingest);
     tap = new SessionFeaturesTap(scope.config('recommender'));
     await tap.start();

@@ -3,12 +3,15 @@ import { type KafkaConfig } from '@kairos/config';
 import net from 'node:net';
 import tls from 'node:tls';
 import { type ISocketFactory, Kafka, type LogEntry, logLevel } from 'kafkajs';
+import { fixKafkajsIdleTimerLoop } from './kafkajs-idle-timer.fix';
 
 /**
  * One place that turns our config into a kafkajs client, routing its logs through Nest's
  * logger so they share format and level with the rest of the app.
  */
 export function createKafka(config: KafkaConfig, role: string): Kafka {
+  // Before any connection exists: every connection's request queue gets the fixed scheduler.
+  fixKafkajsIdleTimerLoop();
   const logger = new Logger(`kafkajs:${role}`);
   return new Kafka({
     clientId: `${config.clientId}-${role}`,
