@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type AppProcess, startAppProcess } from '../../test/support/app-process';
+import { type AppProcess, cpuProfileFlags, startAppProcess } from '../../test/support/app-process';
 import { benchScope } from '../recommender/support/bench-scope';
 import {
   FRESHNESS_OPTIONS,
@@ -70,7 +70,7 @@ async function run(index: number, modelRoot: string, vocabulary: readonly string
       'embedded',
       { ...common, KAIROS_DATA_DIR: dataDir, KAIROS_DEMO_CATALOG: 'none', LOG_LEVEL: 'error' },
       BASE_PORT,
-      args['cpu-prof-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof-dir']}`] : [],
+      cpuProfileFlags(args['cpu-prof-dir']),
     );
     started.push(embedded);
     process.stdout.write(`run ${index}/${RUNS}: embedded...`);

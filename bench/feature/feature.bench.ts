@@ -21,7 +21,7 @@ import {
 } from '@kairos/messaging';
 import { CompressionTypes } from 'kafkajs';
 import mongoose from 'mongoose';
-import { startAppProcess } from '../../test/support/app-process';
+import { cpuProfileFlags, startAppProcess } from '../../test/support/app-process';
 import { infraEnv } from '../support/infra-env';
 import { machineDescription, summarizeRuns } from '../support/stats';
 
@@ -134,7 +134,7 @@ async function run(index: number): Promise<Record<string, number>> {
       LOG_LEVEL: 'error',
     },
     Number(args.port),
-    args['cpu-prof-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof-dir']}`] : [],
+    cpuProfileFlags(args['cpu-prof-dir']),
   );
   const connection = await mongoose.createConnection(mongo.toString()).asPromise();
   let lastReport = 0;

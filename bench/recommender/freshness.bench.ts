@@ -12,7 +12,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type AppProcess, startAppProcess } from '../../test/support/app-process';
+import { type AppProcess, cpuProfileFlags, startAppProcess } from '../../test/support/app-process';
 import { machineDescription, summarizeRuns } from '../support/stats';
 import { benchScope } from './support/bench-scope';
 import { type FreshnessProbe } from './support/freshness-probe';
@@ -39,9 +39,7 @@ const {
 } = freshnessSettings(args);
 const BASE_PORT = Number(args['base-port']);
 /** Node flags of every app process: a CPU profile each, written when the process exits. */
-const NODE_ARGS = args['cpu-prof-dir']
-  ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof-dir']}`]
-  : [];
+const NODE_ARGS = cpuProfileFlags(args['cpu-prof-dir']);
 
 async function run(index: number, modelRoot: string, vocabulary: readonly string[]) {
   const scope = benchScope('recommender-fresh', index);

@@ -11,7 +11,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { startAppProcess } from '../../test/support/app-process';
+import { cpuProfileFlags, startAppProcess } from '../../test/support/app-process';
 import { machineDescription, summarizeRuns } from '../support/stats';
 import { processCpuSeconds } from '../telemetry/process-cpu';
 import { startHelloProcess } from './hello/hello-process';
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     'recommender',
     scope.appEnv({ MODEL_DIR: model.modelRoot, MODEL_SMOKE_TIMEOUT_MS: '30000' }),
     Number(args.port),
-    args['cpu-prof-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof-dir']}`] : [],
+    cpuProfileFlags(args['cpu-prof-dir']),
   );
   const hello = await startHelloProcess(Number(args['hello-port']));
   const runs: Array<Record<string, number>> = [];

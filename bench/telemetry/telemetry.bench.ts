@@ -14,7 +14,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { type AppProcess, startAppProcess } from '../../test/support/app-process';
+import { type AppProcess, cpuProfileFlags, startAppProcess } from '../../test/support/app-process';
 import { benchScope, type BenchScope } from '../recommender/support/bench-scope';
 import { cacheUsers } from '../recommender/support/cached-users';
 import { pacedGet } from '../recommender/support/paced-get';
@@ -135,9 +135,9 @@ async function deploy(
     KAIROS_INSTANCE_ID: `bench-${index}`,
     ...mode.env(endpoint),
   });
-  const profile = args['cpu-prof-dir']
-    ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof-dir'], `ingest-${index}`)}`]
-    : [];
+  const profile = cpuProfileFlags(
+    args['cpu-prof-dir'] && resolve(args['cpu-prof-dir'], `ingest-${index}`),
+  );
   const ingest = await startAppProcess('ingest', env, BASE_PORT + 1 + index * 2, profile);
   const recommender = await startAppProcess('recommender', env, BASE_PORT + 2 + index * 2);
   const cached = await cacheUsers({

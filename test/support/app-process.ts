@@ -24,6 +24,14 @@ export interface AppProcess {
 }
 
 /**
+ * Node flags that make an app process write a V8 CPU profile into `dir` when it exits (the
+ * benchmarks' `--cpu-prof-dir`); none without a directory.
+ */
+export function cpuProfileFlags(dir: string | undefined): string[] {
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
+/**
  * Runs a built app (dist/) as its own process, as in production, and waits until it is ready.
  * `nodeArgs` go before the script (benchmarks pass `--cpu-prof` there; NODE_OPTIONS refuses it).
  */
