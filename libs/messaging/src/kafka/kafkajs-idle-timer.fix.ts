@@ -22,9 +22,10 @@ let applied = false;
  * (tulios/kafkajs#1556, fix proposed in #1667 and never released): `scheduleCheckPendingRequests`
  * arms a timer even when nothing is pending and nothing is throttled, with a negative delay
  * (`throttledUntil` starts at -1), and the timer's callback calls it again. Each app holds a
- * few connections, so that is thousands of timers a second doing nothing. Measured on ingest
- * under load (bench/telemetry CPU profiles): about 17 µs of CPU per request with tracing off,
- * and about 40 µs with tracing on, where every timer also runs the async-context hooks.
+ * few connections, so that is thousands of timers a second doing nothing, each also running the
+ * async-context hooks when tracing is on. Measured: one idle producer connection, 2,764 timers
+ * and 66 ms of CPU in 3 s (0 and 4 ms with this fix); the three apps idle, 2.1 s of CPU per
+ * 20 s before, 1.0 s after.
  *
  * The replacement is the original with one change: when nothing waits and no throttle is in
  * effect it schedules nothing. Nothing is lost by that: a request that cannot go out at once
@@ -46,14 +47,9 @@ export function fixKafkajsIdleTimerLoop(): boolean {
   ): void {
     if (this.throttleCheckTimeoutId) return;
     const untilUnthrottled = this.throttledUntil - Date.now();
-    let delay: number;
-    if (this.pending.length > 0) {
-      delay = untilUnthrottled > 0 ? untilUnthrottled : CHECK_PENDING_REQUESTS_INTERVAL_MS;
-    } else if (untilUnthrottled > 0) {
-      delay = untilUnthrottled;
-    } else {
-      return; // nothing waits, nothing throttled: no timer (this is the fix)
-    }
+    // Nothing waits and nothing is throttled: no timer (the one line that differs from kafkajs).
+    if (this.pending.length === 0 && untilUnthrottled <= 0) return;
+    const delay = untilUnthrottled > 0 ? untilUnthrottled : CHECK_PENDING_REQUESTS_INTERVAL_MS;
     this.throttleCheckTimeoutId = setTimeout(() => {
       this.throttleCheckTimeoutId = null;
       this.checkPendingRequests();
