@@ -86,7 +86,13 @@ export class InProcessGroupConsumer {
   private readonly backoff: RetryBackoff;
   private readonly assigned = new Set<string>();
   private readonly inFlight = new Map<string, Promise<void>>();
-  private readonly retryAt = new Map<string, number>();
+  /**
+   * Partitions whose last batch failed and whose backoff timer has not fired yet. The timer alone
+   * ends the wait: comparing Date.now() with a deadline instead lost redeliveries, because a
+   * timer may fire while the wall clock still reads a millisecond before that deadline, and
+   * then nothing woke the partition again.
+   */
+  private readonly backingOff = new Set<string>();
   /** Positions of an ephemeral (broadcast) reader. */
   private readonly positions = new Map<string, number>();
   private unsubscribe: (() => void) | null = null;
@@ -151,12 +157,11 @@ export class InProcessGroupConsumer {
   private pump(): void {
     if (!this.running || !this.log.isOpen) return;
     const concurrency = this.options.concurrency ?? 3;
-    const now = Date.now();
     for (const key of this.assigned) {
       if (this.inFlight.size >= concurrency) return;
       const busyKey = `${this.groupId}/${key}`;
       if (this.inFlight.has(key) || this.coordinator.busy.has(busyKey)) continue;
-      if ((this.retryAt.get(key) ?? 0) > now) continue;
+      if (this.backingOff.has(key)) continue;
       const [topic, partition] = splitKey(key);
       const from = this.position(topic, partition);
       const records = this.log.read(
@@ -183,15 +188,17 @@ export class InProcessGroupConsumer {
       if (this.options.ephemeral === true) this.positions.set(key, next);
       else if (this.log.isOpen) this.log.commit(this.groupId, batch.topic, batch.partition, next);
       this.backoff.succeeded(key);
-      this.retryAt.delete(key);
     } catch (error) {
       const delayMs = this.backoff.failed(key);
-      this.retryAt.set(key, Date.now() + delayMs);
+      this.backingOff.add(key);
       this.logger.warn(
         `batch ${key}@${batch.records[0]!.offset}..${batch.records[batch.records.length - 1]!.offset} ` +
           `failed, redelivering in ${delayMs} ms without committing: ${describe(error)}`,
       );
-      setTimeout(() => this.schedule(), delayMs).unref();
+      setTimeout(() => {
+        this.backingOff.delete(key);
+        this.schedule();
+      }, delayMs).unref();
     }
   }
 

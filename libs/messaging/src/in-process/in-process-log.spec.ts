@@ -28,11 +28,14 @@ function append(topic: TopicName, key: string | null, value: unknown, headers = 
 // Real files and fsyncs: on a loaded machine a test outlasts Jest's default 5 s.
 jest.setTimeout(30_000);
 
-/** Polls a condition (no fixed sleeps); consumption is asynchronous. Generous: CI may be loaded. */
+/**
+ * Polls a condition (no fixed sleeps); consumption is asynchronous. Generous: CI may be loaded.
+ * Monotonic time, so a test may freeze Date.now().
+ */
 async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
+  const deadline = performance.now() + 20_000;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
@@ -121,6 +124,25 @@ describe('InProcessLog', () => {
     await until(() => log.committed('feature', Topic.Events, partition) === 2, 'the commit');
     expect(attempts).toBe(2);
     expect(processed).toEqual(['{"n":1}', '{"n":2}']);
+  });
+
+  it('redelivers once the backoff timer fires, whatever the wall clock reads', async () => {
+    // A timer can fire while Date.now() still reads just before the deadline it was set for
+    // (CI caught a batch that was never retried that way). A frozen wall clock is the extreme.
+    const frozen = jest.spyOn(Date, 'now').mockReturnValue(5_000);
+    try {
+      append(Topic.Events, 'user-2', { n: 1 });
+      const partition = partitionForKey('user-2', PARTITIONS);
+      let attempts = 0;
+      consume('feature', () => {
+        attempts++;
+        if (attempts <= 2) throw new Error('database down');
+      });
+      await until(() => log.committed('feature', Topic.Events, partition) === 1, 'the commit');
+      expect(attempts).toBe(3);
+    } finally {
+      frozen.mockRestore();
+    }
   });
 
   it('moves poison records to <topic>.dlq with the error headers, byte for byte', async () => {
