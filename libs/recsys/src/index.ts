@@ -6,7 +6,7 @@ export { PopularityPrior, type PopularityPriorOptions } from './table/popularity
 export {
   UserState,
   UserStateStore,
-  type HistoryEntry,
+  type RecentHistory,
   type UserStateLimits,
 } from './users/user-state';
 export { identityScoring, probeLinearScoring, type LinearScoring } from './learning/linear-scoring';

@@ -1,4 +1,4 @@
-/** Slots per chunk: 1,024 lists of 100 items are 1.2 MB, allocated once and reused. */
+/** Slots per chunk: 1,024 lists of 100 items are 800 KB, allocated once and reused. */
 const SLOTS_PER_CHUNK = 1_024;
 
 /**
@@ -6,11 +6,14 @@ const SLOTS_PER_CHUNK = 1_024;
  * typed arrays, with item ids interned as integer codes. At 100,000 cached users a list per
  * user as its own arrays (a pointer array of ids and a Float64Array) cost about 2 KB each and
  * scattered 200,000 small objects over the V8 heap, which then could not give pages back; a slot
- * costs 12 bytes per item, in chunks the collector never walks. Slots of dropped lists are reused.
+ * costs 8 bytes per item, in chunks the collector never walks. Slots of dropped lists are reused.
+ * Scores are kept as float32, the precision they are computed in: the engine rounds every score
+ * it answers with to float32, so a list reads back exactly (a double from elsewhere, such as a
+ * list stored before that rounding, comes back rounded to float32).
  */
 export class ListSlab {
   private readonly codeChunks: Int32Array[] = [];
-  private readonly scoreChunks: Float64Array[] = [];
+  private readonly scoreChunks: Float32Array[] = [];
   private readonly lengthChunks: Uint8Array[] = [];
   private readonly freeSlots: number[] = [];
   private nextSlot = 0;
@@ -37,7 +40,7 @@ export class ListSlab {
     const slot = this.freeSlots.pop() ?? this.newSlot();
     const { chunk, offset } = this.locate(slot);
     const codes = this.codeChunks[chunk] as Int32Array;
-    const scores = this.scoreChunks[chunk] as Float64Array;
+    const scores = this.scoreChunks[chunk] as Float32Array;
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as { itemId: string; score: number };
       codes[offset + i] = this.codeOf(item.itemId);
@@ -51,7 +54,7 @@ export class ListSlab {
   read(slot: number): Array<{ itemId: string; score: number }> {
     const { chunk, offset } = this.locate(slot);
     const codes = this.codeChunks[chunk] as Int32Array;
-    const scores = this.scoreChunks[chunk] as Float64Array;
+    const scores = this.scoreChunks[chunk] as Float32Array;
     const length = (this.lengthChunks[chunk] as Uint8Array)[slot % SLOTS_PER_CHUNK] ?? 0;
     const items = new Array<{ itemId: string; score: number }>(length);
     for (let i = 0; i < length; i++) {
@@ -72,7 +75,7 @@ export class ListSlab {
     const slot = this.nextSlot++;
     if (slot % SLOTS_PER_CHUNK === 0) {
       this.codeChunks.push(new Int32Array(SLOTS_PER_CHUNK * this.width));
-      this.scoreChunks.push(new Float64Array(SLOTS_PER_CHUNK * this.width));
+      this.scoreChunks.push(new Float32Array(SLOTS_PER_CHUNK * this.width));
       this.lengthChunks.push(new Uint8Array(SLOTS_PER_CHUNK));
     }
     return slot;

@@ -102,7 +102,7 @@ export class RecommendationEngine implements Recommender {
       (oldRow) => table.rowOf(oldTable.itemIdAt(oldRow)),
       this.options.popularityHalfLifeMs,
     );
-    this.users.forEach((state) => state.resetEmbedding());
+    this.users.resetLongTerm();
     this.learner.reset(scoring);
     this.table = table;
     this.runner = runner;
@@ -130,7 +130,7 @@ export class RecommendationEngine implements Recommender {
 
   /** True when the engine holds history for this user (a personalised answer is possible). */
   knowsUser(userId: string): boolean {
-    return (this.users.get(userId)?.history.length ?? 0) > 0;
+    return (this.users.get(userId)?.length ?? 0) > 0;
   }
 
   /** Version of an item's live row (bumped by every local step), or undefined for an unknown item. */
@@ -142,14 +142,14 @@ export class RecommendationEngine implements Recommender {
 
   /** A user's long-term vector, to persist it; undefined before the user's first event. */
   userEmbedding(userId: string): Float32Array | undefined {
-    return this.users.get(userId)?.longTermEmbedding;
+    const state = this.users.get(userId);
+    return state === undefined ? undefined : this.users.longTermOf(state);
   }
 
   /** Restores a persisted long-term vector for a user this engine has not seen since it started. */
   restoreUserEmbedding(userId: string, vector: Float32Array): void {
     if (vector.length !== this.runner.manifest.embeddingDimension) return;
-    const state = this.users.getOrCreate(userId);
-    state.longTermEmbedding ??= vector.slice();
+    this.users.restoreLongTerm(this.users.getOrCreate(userId), vector);
   }
 
   /** The current rows of items (e.g. those an `observe` changed), ready to replicate. */
@@ -172,9 +172,8 @@ export class RecommendationEngine implements Recommender {
     const typeWeight = this.options.eventTypeWeights[event.type];
     let row = this.table.rowOf(event.itemId);
     if (row === undefined) {
-      const recent = user.history.slice(-this.options.historyLength).map((entry) => entry.itemId);
       row = this.table.addItem(event.itemId, {
-        coOccurringItemIds: recent,
+        coOccurringItemIds: user.recentItemIds(),
         category: event.category,
       });
       changedRows.add(row);
@@ -187,23 +186,18 @@ export class RecommendationEngine implements Recommender {
       this.transitions.learn(event.userId, user.lastItemId, event, row);
     }
     if (isTransition) {
-      const history = resolveHistory(
-        user.history,
-        this.table,
-        this.weighting,
-        this.options.historyLength,
-      );
+      const history = resolveHistory(user, this.table, this.weighting, this.options.historyLength);
       for (const changed of this.learner.learnTransition(this.table, history, row)) {
         changedRows.add(changed);
       }
     }
     this.prior.add(row, 1, event.timestamp);
     this.learner.recordTraffic(row);
-    user.record(
-      { itemId: event.itemId, type: event.type, timestamp: event.timestamp },
-      isTransition,
-    );
-    if (typeWeight > 0) user.blendLongTerm(this.table.row(row), this.options.longTermRate);
+    // The table's own id string: the event's copy would stay alive in the history otherwise.
+    user.record(this.table.itemIdAt(row), event.type, isTransition);
+    if (typeWeight > 0) {
+      this.users.blendLongTerm(user, this.table.row(row), this.options.longTermRate);
+    }
   }
 
   private async recommendChunk(
@@ -242,7 +236,7 @@ export class RecommendationEngine implements Recommender {
         );
         answers[entry.position] = picked.map(({ index, score }) => ({
           itemId: table.itemIdAt(index),
-          score,
+          score: Math.fround(score),
         }));
       });
       return answers;
@@ -260,11 +254,11 @@ export class RecommendationEngine implements Recommender {
     if (options.excludeSeen && state) state.seen.forEach(exclude);
     options.unavailable?.forEach(exclude);
     const history = state
-      ? resolveHistory(state.history, this.table, this.weighting, this.options.historyLength)
+      ? resolveHistory(state, this.table, this.weighting, this.options.historyLength)
       : { rows: [], weights: [] };
     return {
       history,
-      userEmbedding: state?.longTermEmbedding,
+      userEmbedding: state === undefined ? undefined : this.users.longTermOf(state),
       excludedRows,
       category: options.category,
     };
@@ -282,7 +276,7 @@ export class RecommendationEngine implements Recommender {
     );
     return rows.map((item) => ({
       itemId: this.table.itemIdAt(item),
-      score: this.prior.countOf(item),
+      score: Math.fround(this.prior.countOf(item)),
     }));
   }
 

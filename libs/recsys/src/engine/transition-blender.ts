@@ -67,10 +67,7 @@ export class TransitionBlender {
   private strengths(state: UserState, table: ItemTable): Map<number, number> {
     if (this.options.weight === 0) return new Map();
     const { contextLength, contextDecay } = this.options;
-    const newestFirst = state.history
-      .slice(-contextLength)
-      .map((entry) => entry.itemId)
-      .reverse();
+    const newestFirst = state.recentItemIds(contextLength).reverse();
     return this.transitions.scoreSuccessors(newestFirst, contextDecay, (id) => table.rowOf(id));
   }
 }

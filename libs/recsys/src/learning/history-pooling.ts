@@ -1,5 +1,5 @@
 import type { EventTypeWeights } from '../domain/interaction';
-import type { HistoryEntry } from '../users/user-state';
+import type { RecentHistory } from '../users/user-state';
 import type { ItemTable } from '../table/item-table';
 import type { LinearScoring } from './linear-scoring';
 
@@ -21,7 +21,7 @@ export interface ResolvedHistory {
 
 /** The model's view of a history: the last `length` positive events as rows and weights. */
 export function resolveHistory(
-  history: readonly HistoryEntry[],
+  history: RecentHistory,
   table: ItemTable,
   weighting: HistoryWeighting,
   length: number,
@@ -30,9 +30,8 @@ export function resolveHistory(
   const weights: number[] = [];
   const start = Math.max(0, history.length - length);
   for (let position = start; position < history.length; position++) {
-    const entry = history[position] as HistoryEntry;
-    const row = table.rowOf(entry.itemId);
-    const typeWeight = weighting.eventTypeWeights[entry.type];
+    const row = table.rowOf(history.itemIdAt(position));
+    const typeWeight = weighting.eventTypeWeights[history.typeAt(position)];
     if (row === undefined || typeWeight <= 0) continue;
     const age = history.length - 1 - position;
     rows.push(row);
