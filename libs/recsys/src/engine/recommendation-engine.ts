@@ -140,7 +140,11 @@ export class RecommendationEngine implements Recommender {
       : this.table.exportRow(itemId).version;
   }
 
-  /** A user's long-term vector, to persist it; undefined before the user's first event. */
+  /**
+   * A user's long-term vector, to persist it; undefined before the user's first event. A live
+   * view into shared storage (the slot goes to another user once this one is evicted): copy it
+   * before any await.
+   */
   userEmbedding(userId: string): Float32Array | undefined {
     const state = this.users.get(userId);
     return state === undefined ? undefined : this.users.longTermOf(state);
