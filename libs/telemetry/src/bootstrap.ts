@@ -58,7 +58,7 @@ export function startTelemetry(app: AppName): {
     textMapPropagator: new CompositePropagator({
       propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
     }),
-    instrumentations: kairosInstrumentations(),
+    instrumentations: kairosInstrumentations(app),
     metricReaders: [],
     logRecordProcessors: [],
   });
