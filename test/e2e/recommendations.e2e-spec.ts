@@ -44,6 +44,8 @@ describeEachMode('recommendations end to end', (mode) => {
       {
         KAIROS_API_KEYS: `writer|${KEYS.writer}|events:write,items:write;reader|${KEYS.reader}|recommendations:read`,
         MODEL_DIR: resolve(__dirname, '../../models'),
+        // Memory keeps the first 8 items of each list: k = 20 below must read the whole list.
+        RECOMMENDATION_CACHE_ITEMS: '8',
       },
       FIRST_PORT[mode],
     );

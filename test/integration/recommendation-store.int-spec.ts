@@ -34,8 +34,10 @@ describeWithInfra(
     let connection: Connection;
     let model: Model<RecommendationDocument>;
     let now = 0;
-    const newStore = (assignments = new ConsumerAssignments()) =>
-      new RecommendationStore(new MongoRecommendationRepository(model), () => now, assignments);
+    const newStore = (assignments = new ConsumerAssignments(), cachedListItems = 100) =>
+      new RecommendationStore(new MongoRecommendationRepository(model), () => now, assignments, {
+        recommender: { embeddingCheckpointMs: 0, cachedListItems },
+      });
 
     beforeAll(async () => {
       const uri = new URL(requireEnv('MONGODB_URI'));
@@ -101,6 +103,7 @@ describeWithInfra(
         new HeldReadRepository(model),
         () => now,
         new ConsumerAssignments(),
+        { recommender: { embeddingCheckpointMs: 0, cachedListItems: 100 } },
       );
       const read = store.stored('d');
       await answered; // MongoDB answered v5; the write lands before the store takes it in.
@@ -137,6 +140,23 @@ describeWithInfra(
       now += READ_THROUGH_FRESH_MS + 1;
       expect(mine.cached('e')).toBeUndefined();
       expect((await mine.stored('e'))?.asOfEventId).toBe('e-e2');
+    });
+
+    it('keeps the head of each list in memory and the whole list in MongoDB', async () => {
+      const store = newStore(new ConsumerAssignments(), 3);
+      const items = [5, 4, 3, 2, 1].map((score) => ({ itemId: `i${score}`, score }));
+      await store.saveMany([
+        { ...list('f', 1), items },
+        { ...list('g', 1), items: items.slice(3) },
+      ]);
+
+      const head = store.cached('f');
+      expect(head?.items).toEqual(items.slice(0, 3));
+      expect(head?.complete).toBe(false);
+      expect((await store.storedInFull('f'))?.items).toEqual(items);
+      // Reading the whole list leaves the cached head as it was.
+      expect(store.cached('f')).toEqual(head);
+      expect(store.cached('g')).toMatchObject({ items: items.slice(3), complete: true });
     });
   },
 );

@@ -123,7 +123,8 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
   },
   KAFKA_COMPRESSION: {
     default: 'lz4',
-    meaning: 'Producer compression: `none`, `gzip` or `lz4` (lz4-napi).',
+    meaning:
+      'Producer compression: `none`, `gzip` or `lz4` (the LZ4 frame format Kafka uses, encoded and decoded in TypeScript: libs/messaging/src/kafka/lz4-frame.*.ts).',
   },
   KAFKA_TOPIC_SETUP_TIMEOUT_MS: {
     default: '60000',
@@ -205,6 +206,11 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
     default: '5000',
     meaning:
       'How often the recommender writes learned item rows and user vectors to MongoDB and `item-embeddings` (0 = with every batch, before its offsets are committed); see Recommender service.',
+  },
+  RECOMMENDATION_CACHE_ITEMS: {
+    default: '32',
+    meaning:
+      'Items of each precomputed list the recommender keeps in memory, 1 to 100 (MongoDB keeps all 100): a GET they cannot fill, for a larger `k` or after filters, reads MongoDB. 8 bytes per item per cached user; see Recommender service.',
   },
   MODEL_MAX_ITEMS: {
     default: '5000000',

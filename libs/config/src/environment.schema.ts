@@ -212,6 +212,8 @@ export class EnvironmentSchema {
   @Max(600_000)
   EMBEDDING_CHECKPOINT_INTERVAL_MS?: number;
 
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) RECOMMENDATION_CACHE_ITEMS?: number;
+
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000_000) MODEL_MAX_ITEMS?: number;
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(65_536) MODEL_MAX_DIMENSION?: number;

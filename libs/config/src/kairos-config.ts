@@ -83,6 +83,11 @@ export interface RecommenderConfig {
    * 0 = with every batch, before its offsets are committed.
    */
   readonly embeddingCheckpointMs: number;
+  /**
+   * Items of each precomputed list kept in memory (MongoDB keeps all 100): a GET they cannot
+   * fill reads MongoDB. 8 bytes per item per cached user.
+   */
+  readonly cachedListItems: number;
 }
 
 export interface EmbeddedConfig {

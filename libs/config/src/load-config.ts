@@ -138,6 +138,7 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
     },
     recommender: {
       embeddingCheckpointMs: parsed.EMBEDDING_CHECKPOINT_INTERVAL_MS ?? 5_000,
+      cachedListItems: parsed.RECOMMENDATION_CACHE_ITEMS ?? 32,
     },
     demo: {
       enabled: (parsed.KAIROS_DEMO ?? (authEnabled ? 'off' : 'on')) === 'on',

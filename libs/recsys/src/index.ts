@@ -1,5 +1,6 @@
 export * from './domain/interaction';
 export { setMostRecent } from './domain/recency-map';
+export { ChunkedColumn, SlotAllocator } from './domain/chunked-slots';
 export { SeededRandom } from './domain/seeded-random';
 export { ItemTable, type ItemRowUpdate, type NewItemHints } from './table/item-table';
 export { PopularityPrior, type PopularityPriorOptions } from './table/popularity-prior';

@@ -1,4 +1,6 @@
-/** Slots per chunk: 1,024 lists of 100 items are 800 KB, allocated once and reused. */
+import { ChunkedColumn, SlotAllocator } from '@kairos/recsys';
+
+/** Slots per chunk: at the default 32 items a list, 256 KiB of codes and scores, allocated once. */
 const SLOTS_PER_CHUNK = 1_024;
 
 /**
@@ -12,11 +14,10 @@ const SLOTS_PER_CHUNK = 1_024;
  * list stored before that rounding, comes back rounded to float32).
  */
 export class ListSlab {
-  private readonly codeChunks: Int32Array[] = [];
-  private readonly scoreChunks: Float32Array[] = [];
-  private readonly lengthChunks: Uint8Array[] = [];
-  private readonly freeSlots: number[] = [];
-  private nextSlot = 0;
+  private readonly slots = new SlotAllocator();
+  private readonly codes: ChunkedColumn<Int32Array>;
+  private readonly scores: ChunkedColumn<Float32Array>;
+  private readonly lengths: ChunkedColumn<Uint8Array>;
   private readonly codeByItem = new Map<string, number>();
   private readonly itemByCode: string[] = [];
 
@@ -25,11 +26,14 @@ export class ListSlab {
     if (!(Number.isInteger(width) && width >= 1 && width <= 255)) {
       throw new Error(`list width must be an integer from 1 to 255, got ${width}`);
     }
+    this.codes = new ChunkedColumn((n) => new Int32Array(n), width, SLOTS_PER_CHUNK);
+    this.scores = new ChunkedColumn((n) => new Float32Array(n), width, SLOTS_PER_CHUNK);
+    this.lengths = new ChunkedColumn((n) => new Uint8Array(n), 1, SLOTS_PER_CHUNK);
   }
 
   /** Slots in use. */
   get size(): number {
-    return this.nextSlot - this.freeSlots.length;
+    return this.slots.size;
   }
 
   /** Stores `items` (at most `width`) in a free slot and returns the slot. */
@@ -37,25 +41,25 @@ export class ListSlab {
     if (items.length > this.width) {
       throw new Error(`a list of ${items.length} items does not fit slots of ${this.width}`);
     }
-    const slot = this.freeSlots.pop() ?? this.newSlot();
-    const { chunk, offset } = this.locate(slot);
-    const codes = this.codeChunks[chunk] as Int32Array;
-    const scores = this.scoreChunks[chunk] as Float32Array;
+    const slot = this.slots.allocate();
+    const offset = this.codes.offsetOf(slot);
+    const codes = this.codes.chunkOf(slot);
+    const scores = this.scores.chunkOf(slot);
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as { itemId: string; score: number };
       codes[offset + i] = this.codeOf(item.itemId);
       scores[offset + i] = item.score;
     }
-    (this.lengthChunks[chunk] as Uint8Array)[slot % SLOTS_PER_CHUNK] = items.length;
+    this.lengths.chunkOf(slot)[this.lengths.offsetOf(slot)] = items.length;
     return slot;
   }
 
   /** The list in `slot`, as new objects (the caller may keep them). */
   read(slot: number): Array<{ itemId: string; score: number }> {
-    const { chunk, offset } = this.locate(slot);
-    const codes = this.codeChunks[chunk] as Int32Array;
-    const scores = this.scoreChunks[chunk] as Float32Array;
-    const length = (this.lengthChunks[chunk] as Uint8Array)[slot % SLOTS_PER_CHUNK] ?? 0;
+    const offset = this.codes.offsetOf(slot);
+    const codes = this.codes.chunkOf(slot);
+    const scores = this.scores.chunkOf(slot);
+    const length = this.lengths.chunkOf(slot)[this.lengths.offsetOf(slot)] ?? 0;
     const items = new Array<{ itemId: string; score: number }>(length);
     for (let i = 0; i < length; i++) {
       items[i] = {
@@ -68,24 +72,7 @@ export class ListSlab {
 
   /** Returns `slot` for reuse; reading it afterwards is the caller's bug. */
   release(slot: number): void {
-    this.freeSlots.push(slot);
-  }
-
-  private newSlot(): number {
-    const slot = this.nextSlot++;
-    if (slot % SLOTS_PER_CHUNK === 0) {
-      this.codeChunks.push(new Int32Array(SLOTS_PER_CHUNK * this.width));
-      this.scoreChunks.push(new Float32Array(SLOTS_PER_CHUNK * this.width));
-      this.lengthChunks.push(new Uint8Array(SLOTS_PER_CHUNK));
-    }
-    return slot;
-  }
-
-  private locate(slot: number): { chunk: number; offset: number } {
-    return {
-      chunk: Math.floor(slot / SLOTS_PER_CHUNK),
-      offset: (slot % SLOTS_PER_CHUNK) * this.width,
-    };
+    this.slots.release(slot);
   }
 
   /**

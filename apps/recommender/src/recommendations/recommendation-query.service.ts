@@ -5,7 +5,11 @@ import { type ModelRef } from '@kairos/model';
 import { CatalogService } from '../catalog/catalog.service';
 import { EngineService } from '../engine/engine.service';
 import { RecommenderMetrics } from '../recommender.metrics';
-import { type RecommendationSource, type ScoredItem } from './recommendation';
+import {
+  type RecommendationList,
+  type RecommendationSource,
+  type ScoredItem,
+} from './recommendation';
 import { RecommendationStore } from './recommendation.store';
 
 export interface RecommendationQuery {
@@ -25,7 +29,8 @@ export interface RecommendationAnswer {
 }
 
 /**
- * The read path, cheapest first: the in-memory list, then MongoDB, then inference on demand for
+ * The read path, cheapest first: the in-memory list (the head of each list; MongoDB holds it
+ * whole for a GET the head cannot fill), then MongoDB, then inference on demand for
  * a user the engine knows but has no list for (e.g. just after a rebalance), then the trending
  * fallback for unknown users. Filters (exclude, category, availability) apply to every source;
  * a precomputed list the filters leave too short is recomputed with the filters in the model.
@@ -54,9 +59,15 @@ export class RecommendationQueryService {
       !unavailable.has(item.itemId) &&
       (query.category === undefined || this.catalog.inCategory(item.itemId, query.category));
 
-    const list = this.store.cached(query.userId) ?? (await this.store.stored(query.userId));
-    if (list !== null && list !== undefined) {
-      const items = firstKept(list.items, keep, query.k);
+    const cached = this.store.cached(query.userId);
+    let list: RecommendationList | null = cached ?? (await this.store.stored(query.userId));
+    if (list !== null) {
+      let items = firstKept(list.items, keep, query.k);
+      // Memory keeps the head of each list; a GET the head cannot fill reads the whole list.
+      if (items.length < query.k && cached?.complete === false) {
+        list = (await this.store.storedInFull(query.userId)) ?? list;
+        items = firstKept(list.items, keep, query.k);
+      }
       if (items.length === query.k || list.items.length < query.k) {
         return {
           userId: query.userId,

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { type Clock, InjectClock } from '@kairos/config';
+import { type Clock, InjectClock, InjectConfig, type KairosConfig } from '@kairos/config';
 import { ConsumerAssignments } from '@kairos/messaging';
 import { setMostRecent } from '@kairos/recsys';
 import { ListSlab } from './list-slab';
-import { PRECOMPUTED_ITEMS, type RecommendationList } from './recommendation';
+import { type RecommendationList } from './recommendation';
 import { RecommendationRepository } from './recommendation.repository';
 
 /** Lists kept in memory; the least recently written are dropped first (the repository keeps them all). */
@@ -25,11 +25,18 @@ interface CachedList {
   readonly asOfVersion: number | null;
   readonly computedAt: number;
   readonly cachedAt: number;
+  /** False when the slot holds only the list's first items (MongoDB has all of them). */
+  readonly complete: boolean;
   /**
    * Written by this replica's consumer: it owns the user's partition, so nobody writes a newer
    * list until the assignment changes, when every owned entry is forgotten.
    */
   readonly owned: boolean;
+}
+
+/** A list as memory holds it: `complete` is false when only its first items are kept. */
+export interface CachedRecommendationList extends RecommendationList {
+  readonly complete: boolean;
 }
 
 /**
@@ -41,20 +48,22 @@ interface CachedList {
 export class RecommendationStore {
   private readonly cache = new Map<string, CachedList>();
   /**
-   * Items of the cached lists. Precomputed lists are PRECOMPUTED_ITEMS long, and no GET asks for
-   * more (k <= 100); a longer list read from MongoDB keeps its best PRECOMPUTED_ITEMS in memory.
+   * Items of the cached lists: the first `cachedListItems` of each (MongoDB keeps all of them).
+   * Most GETs ask for a few items, and at 100,000 users whole lists of 100 were 80 MB here.
    */
-  private readonly lists = new ListSlab(PRECOMPUTED_ITEMS);
+  private readonly lists: ListSlab;
 
   constructor(
     private readonly repository: RecommendationRepository,
     @InjectClock() private readonly clock: Clock,
     assignments: ConsumerAssignments,
+    @InjectConfig() config: Pick<KairosConfig, 'recommender'>,
   ) {
+    this.lists = new ListSlab(config.recommender.cachedListItems);
     assignments.onChange(RECOMMENDER_GROUP, () => this.forgetOwned());
   }
 
-  cached(userId: string): RecommendationList | undefined {
+  cached(userId: string): CachedRecommendationList | undefined {
     const entry = this.cache.get(userId);
     if (entry === undefined) return undefined;
     if (!entry.owned && this.clock() - entry.cachedAt > READ_THROUGH_FRESH_MS) {
@@ -69,7 +78,13 @@ export class RecommendationStore {
       asOfEventTime: entry.asOfEventTime,
       asOfVersion: entry.asOfVersion,
       computedAt: entry.computedAt,
+      complete: entry.complete,
     };
+  }
+
+  /** The repository's list, whole, without touching the cache (for a GET memory cannot answer). */
+  async storedInFull(userId: string): Promise<RecommendationList | null> {
+    return this.repository.findOne(userId);
   }
 
   /**
@@ -119,10 +134,8 @@ export class RecommendationStore {
     const previous = this.cache.get(list.userId);
     if (previous !== undefined) this.lists.release(previous.slot);
     const { items } = list;
-    // Copied only in the rare case it does not fit; precomputed lists always do.
-    const slot = this.lists.add(
-      items.length > this.lists.width ? items.slice(0, this.lists.width) : items,
-    );
+    const complete = items.length <= this.lists.width;
+    const slot = this.lists.add(complete ? items : items.slice(0, this.lists.width));
     setMostRecent(
       this.cache,
       list.userId,
@@ -134,6 +147,7 @@ export class RecommendationStore {
         asOfVersion: list.asOfVersion,
         computedAt: list.computedAt,
         cachedAt: this.clock(),
+        complete,
         owned,
       },
       CACHE_CAPACITY,

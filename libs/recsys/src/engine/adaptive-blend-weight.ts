@@ -1,4 +1,5 @@
 import { setMostRecent } from '../domain/recency-map';
+import { indexOfPackedRow, packedRowAt, packRows, type PackedRows } from './packed-rows';
 import { RowFlags } from './row-flags';
 
 const IN_BLENDED = 1;
@@ -35,11 +36,12 @@ export interface ComponentTops {
 export class AdaptiveBlendWeight {
   private logWeight: number;
   /**
-   * Per user, the rows the latest answer lost that only one component had: the first
-   * `transitionOnly` of them only the transition list, the rest only the model's. That is all
-   * `observeNext` needs, in a few bytes per row.
+   * Per user, the rows the latest answer lost that only one component had, packed as
+   * [t, ...only in the transition list (t rows), ...only in the model's]. That is all
+   * `observeNext` needs, in 2 bytes per row: kept for up to `maxPendingUsers` users, an object
+   * with an Int32Array per user was the engine's largest per-user cost after the lists.
    */
-  private readonly pending = new Map<string, { lost: Int32Array; transitionOnly: number }>();
+  private readonly pending = new Map<string, PackedRows>();
   private readonly marks = new RowFlags();
 
   constructor(private readonly options: AdaptiveBlendWeightOptions) {
@@ -71,26 +73,20 @@ export class AdaptiveBlendWeight {
     const modelOnly = tops.modelTop.filter(
       (row) => (marks.get(row) & (IN_TRANSITION | IN_BLENDED)) === 0,
     );
-    const lost = new Int32Array(transitionOnly.length + modelOnly.length);
-    lost.set(transitionOnly);
-    lost.set(modelOnly, transitionOnly.length);
-    setMostRecent(
-      this.pending,
-      userId,
-      { lost, transitionOnly: transitionOnly.length },
-      this.options.maxPendingUsers,
-    );
+    const lost = packRows([transitionOnly.length, ...transitionOnly, ...modelOnly]);
+    setMostRecent(this.pending, userId, lost, this.options.maxPendingUsers);
   }
 
   /** The user moved on to `row`: a miss one component alone had moves the weight its way. */
   observeNext(userId: string, row: number): void {
-    const answer = this.pending.get(userId);
-    if (!answer) return;
+    const lost = this.pending.get(userId);
+    if (lost === undefined) return;
     this.pending.delete(userId);
-    const position = answer.lost.indexOf(row);
+    const position = indexOfPackedRow(lost, row, 1);
     if (position < 0) return;
     const { step, min, max } = this.options;
-    const moved = this.logWeight + (position < answer.transitionOnly ? step : -step);
+    const onlyTransition = position <= packedRowAt(lost, 0);
+    const moved = this.logWeight + (onlyTransition ? step : -step);
     this.logWeight = Math.min(Math.log(max), Math.max(Math.log(min), moved));
   }
 }
