@@ -1,7 +1,7 @@
 import { ChunkedColumn, SlotAllocator } from '@kairos/recsys';
 
 /** Slots per chunk: at the default 32 items a list, 256 KiB of codes and scores, allocated once. */
-const SLOTS_PER_CHUNK = 1_024;
+export const LIST_SLOTS_PER_CHUNK = 1_024;
 
 /**
  * Ranked lists of (item, score) stored off the JavaScript heap, in fixed-width slots of chunked
@@ -26,9 +26,9 @@ export class ListSlab {
     if (!(Number.isInteger(width) && width >= 1 && width <= 255)) {
       throw new Error(`list width must be an integer from 1 to 255, got ${width}`);
     }
-    this.codes = new ChunkedColumn((n) => new Int32Array(n), width, SLOTS_PER_CHUNK);
-    this.scores = new ChunkedColumn((n) => new Float32Array(n), width, SLOTS_PER_CHUNK);
-    this.lengths = new ChunkedColumn((n) => new Uint8Array(n), 1, SLOTS_PER_CHUNK);
+    this.codes = new ChunkedColumn((n) => new Int32Array(n), width, LIST_SLOTS_PER_CHUNK);
+    this.scores = new ChunkedColumn((n) => new Float32Array(n), width, LIST_SLOTS_PER_CHUNK);
+    this.lengths = new ChunkedColumn((n) => new Uint8Array(n), 1, LIST_SLOTS_PER_CHUNK);
   }
 
   /** Slots in use. */

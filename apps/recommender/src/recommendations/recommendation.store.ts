@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type Clock, InjectClock, InjectConfig, type KairosConfig } from '@kairos/config';
 import { ConsumerAssignments } from '@kairos/messaging';
 import { setMostRecent } from '@kairos/recsys';
-import { ListSlab } from './list-slab';
+import { CachedListTable, type CachedRecommendationList } from './cached-list-table';
 import { type RecommendationList } from './recommendation';
 import { RecommendationRepository } from './recommendation.repository';
 
@@ -16,29 +16,6 @@ const RECOMMENDER_GROUP = 'recommender';
  */
 export const READ_THROUGH_FRESH_MS = 2_000;
 
-/** A cached list: its items live in the ListSlab, the rest here. */
-interface CachedList {
-  readonly slot: number;
-  readonly model: RecommendationList['model'];
-  readonly asOfEventId: string | null;
-  readonly asOfEventTime: number | null;
-  readonly asOfVersion: number | null;
-  readonly computedAt: number;
-  readonly cachedAt: number;
-  /** False when the slot holds only the list's first items (MongoDB has all of them). */
-  readonly complete: boolean;
-  /**
-   * Written by this replica's consumer: it owns the user's partition, so nobody writes a newer
-   * list until the assignment changes, when every owned entry is forgotten.
-   */
-  readonly owned: boolean;
-}
-
-/** A list as memory holds it: `complete` is false when only its first items are kept. */
-export interface CachedRecommendationList extends RecommendationList {
-  readonly complete: boolean;
-}
-
 /**
  * Precomputed lists: a bounded in-memory cache in front of the RecommendationRepository port.
  * Lists this replica computed are answered from memory for as long as it owns their users'
@@ -46,12 +23,13 @@ export interface CachedRecommendationList extends RecommendationList {
  */
 @Injectable()
 export class RecommendationStore {
-  private readonly cache = new Map<string, CachedList>();
+  /** User id to the slot of the user's list in `lists`, least recently written first. */
+  private readonly cache = new Map<string, number>();
   /**
-   * Items of the cached lists: the first `cachedListItems` of each (MongoDB keeps all of them).
+   * The cached lists, with the first `cachedListItems` items of each (MongoDB keeps all of them).
    * Most GETs ask for a few items, and at 100,000 users whole lists of 100 were 80 MB here.
    */
-  private readonly lists: ListSlab;
+  private readonly lists: CachedListTable;
 
   constructor(
     private readonly repository: RecommendationRepository,
@@ -59,27 +37,19 @@ export class RecommendationStore {
     assignments: ConsumerAssignments,
     @InjectConfig() config: Pick<KairosConfig, 'recommender'>,
   ) {
-    this.lists = new ListSlab(config.recommender.cachedListItems);
+    this.lists = new CachedListTable(config.recommender.cachedListItems);
     assignments.onChange(RECOMMENDER_GROUP, () => this.forgetOwned());
   }
 
   cached(userId: string): CachedRecommendationList | undefined {
-    const entry = this.cache.get(userId);
-    if (entry === undefined) return undefined;
-    if (!entry.owned && this.clock() - entry.cachedAt > READ_THROUGH_FRESH_MS) {
+    const slot = this.cache.get(userId);
+    if (slot === undefined) return undefined;
+    const lists = this.lists;
+    if (!lists.owned(slot) && this.clock() - lists.cachedAt(slot) > READ_THROUGH_FRESH_MS) {
       this.forget(userId);
       return undefined;
     }
-    return {
-      userId,
-      items: this.lists.read(entry.slot),
-      model: entry.model,
-      asOfEventId: entry.asOfEventId,
-      asOfEventTime: entry.asOfEventTime,
-      asOfVersion: entry.asOfVersion,
-      computedAt: entry.computedAt,
-      complete: entry.complete,
-    };
+    return lists.read(slot, userId);
   }
 
   /** The repository's list, whole, without touching the cache (for a GET memory cannot answer). */
@@ -115,43 +85,28 @@ export class RecommendationStore {
    * one computed. Those entries go; the next GET reads MongoDB.
    */
   private forgetOwned(): void {
-    for (const [userId, entry] of this.cache) if (entry.owned) this.forget(userId);
+    for (const [userId, slot] of this.cache) if (this.lists.owned(slot)) this.forget(userId);
   }
 
   private forget(userId: string): void {
-    const entry = this.cache.get(userId);
-    if (entry === undefined) return;
+    const slot = this.cache.get(userId);
+    if (slot === undefined) return;
     this.cache.delete(userId);
-    this.lists.release(entry.slot);
+    this.lists.release(slot);
   }
 
   private holdsNewerThan(list: RecommendationList): boolean {
-    const held = this.cache.get(list.userId)?.asOfVersion ?? null;
+    const slot = this.cache.get(list.userId);
+    const held = slot === undefined ? null : this.lists.asOfVersion(slot);
     return held !== null && list.asOfVersion !== null && held > list.asOfVersion;
   }
 
   private remember(list: RecommendationList, owned: boolean): void {
     const previous = this.cache.get(list.userId);
-    if (previous !== undefined) this.lists.release(previous.slot);
-    const { items } = list;
-    const complete = items.length <= this.lists.width;
-    const slot = this.lists.add(complete ? items : items.slice(0, this.lists.width));
-    setMostRecent(
-      this.cache,
-      list.userId,
-      {
-        slot,
-        model: list.model,
-        asOfEventId: list.asOfEventId,
-        asOfEventTime: list.asOfEventTime,
-        asOfVersion: list.asOfVersion,
-        computedAt: list.computedAt,
-        cachedAt: this.clock(),
-        complete,
-        owned,
-      },
-      CACHE_CAPACITY,
-      (evicted) => this.lists.release(evicted.slot),
+    if (previous !== undefined) this.lists.release(previous);
+    const slot = this.lists.add(list, { cachedAt: this.clock(), owned });
+    setMostRecent(this.cache, list.userId, slot, CACHE_CAPACITY, (evicted) =>
+      this.lists.release(evicted),
     );
   }
 }

@@ -1,10 +1,21 @@
-/** An output buffer that doubles when full (the LZ4 frame encoder's and decoder's). */
+/**
+ * The LZ4 frame encoder's and decoder's work area: it doubles when full and is reused from call
+ * to call (each is synchronous; it keeps the size of the largest result), and a call's result
+ * is copied out at its exact size. A fresh, oversized buffer per call (decoded batches do not
+ * say how big they are) would make the allocator churn through blocks of many sizes, and keep
+ * the slack alive for as long as any record sliced from it.
+ */
 export class GrowableBytes {
   private bytes: Buffer;
   length = 0;
 
   constructor(capacity: number) {
     this.bytes = Buffer.allocUnsafe(capacity);
+  }
+
+  /** Starts a new result. */
+  reset(): void {
+    this.length = 0;
   }
 
   append(source: Uint8Array, from: number, count: number): void {
@@ -55,13 +66,11 @@ export class GrowableBytes {
     this.length += count;
   }
 
-  /**
-   * The bytes written. Records decoded from it keep slices of it alive, so a buffer much larger
-   * than its content is copied down to size rather than kept whole.
-   */
-  toBuffer(): Buffer {
-    if (this.length >= this.bytes.length * 0.75) return this.bytes.subarray(0, this.length);
-    return Buffer.from(this.bytes.subarray(0, this.length));
+  /** A copy of the bytes written, exactly as long. */
+  copyOut(): Buffer {
+    const result = Buffer.allocUnsafe(this.length);
+    this.bytes.copy(result, 0, 0, this.length);
+    return result;
   }
 
   private reserve(count: number): void {

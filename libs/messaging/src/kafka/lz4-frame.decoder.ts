@@ -26,9 +26,11 @@ export class Lz4FrameError extends Error {
   override readonly name = 'Lz4FrameError';
 }
 
+const output = new GrowableBytes(64 * 1024);
+
 /** The decompressed content of every frame in `input`, in order. */
 export function decodeLz4Frames(input: Uint8Array): Buffer {
-  const output = new GrowableBytes(Math.max(1_024, input.length * 4));
+  output.reset();
   let at = 0;
   while (at < input.length) {
     if (input.length - at < 4) throw new Lz4FrameError(`${input.length - at} stray bytes at ${at}`);
@@ -42,7 +44,7 @@ export function decodeLz4Frames(input: Uint8Array): Buffer {
     }
     at = decodeFrame(input, at + 4, output);
   }
-  return output.toBuffer();
+  return output.copyOut();
 }
 
 /** Decodes one frame whose descriptor starts at `at`; returns where the frame ends. */

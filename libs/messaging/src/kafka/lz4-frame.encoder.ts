@@ -25,8 +25,10 @@ const SKIP_TRIGGER = 6;
 /** Hash table of the block being compressed: last position + 1 seen per 4-byte hash, 0 = none. */
 const table = new Int32Array(1 << HASH_BITS);
 
+const output = new GrowableBytes(64 * 1024);
+
 export function encodeLz4Frame(input: Uint8Array): Buffer {
-  const output = new GrowableBytes(16 + input.length + Math.ceil(input.length / 255) + 16);
+  output.reset();
   output.writeUint32(FRAME_MAGIC);
   for (const byte of DESCRIPTOR) output.writeByte(byte);
   for (let start = 0; start < input.length; start += BLOCK_SIZE) {
@@ -44,7 +46,7 @@ export function encodeLz4Frame(input: Uint8Array): Buffer {
     }
   }
   output.writeUint32(0); // EndMark
-  return output.toBuffer();
+  return output.copyOut();
 }
 
 function compressBlock(input: Uint8Array, start: number, end: number, output: GrowableBytes): void {

@@ -27,7 +27,7 @@ export class SlotAllocator {
   }
 }
 
-type NumberArray = Int32Array | Float32Array | Uint8Array;
+type NumberArray = Int32Array | Float32Array | Float64Array | Uint8Array | Uint16Array;
 
 /** One field of a chunked record: `width` numbers per slot, `slotsPerChunk` slots per chunk. */
 export class ChunkedColumn<T extends NumberArray> {
