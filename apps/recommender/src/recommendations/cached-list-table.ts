@@ -6,8 +6,6 @@ import { type RecommendationList } from './recommendation';
 /** How the store holds a list, besides what the list says. */
 export interface CachedListState {
   readonly cachedAt: number;
-  /** False when the slot holds only the list's first items (MongoDB has all of them). */
-  readonly complete: boolean;
   /** Written by this replica's consumer, which owns the user's partition (see RecommendationStore). */
   readonly owned: boolean;
 }
@@ -19,7 +17,7 @@ export interface CachedRecommendationList extends RecommendationList {
 
 const COMPLETE = 1;
 const OWNED = 2;
-/** Columns of `times`, per slot. */
+/** Fields of `times`, per slot. */
 const AS_OF_EVENT_TIME = 0;
 const AS_OF_VERSION = 1;
 const COMPUTED_AT = 2;
@@ -53,17 +51,15 @@ export class CachedListTable {
     return this.lists.width;
   }
 
-  add(list: RecommendationList, state: Omit<CachedListState, 'complete'>): number {
+  add(list: RecommendationList, state: CachedListState): number {
     const complete = list.items.length <= this.width;
     const slot = this.lists.add(complete ? list.items : list.items.slice(0, this.width));
-    const times = this.times.chunkOf(slot);
-    const at = this.times.offsetOf(slot);
-    times[at + AS_OF_EVENT_TIME] = list.asOfEventTime ?? Number.NaN;
-    times[at + AS_OF_VERSION] = list.asOfVersion ?? Number.NaN;
-    times[at + COMPUTED_AT] = list.computedAt;
-    times[at + CACHED_AT] = state.cachedAt;
-    this.setOne(this.flags, slot, (complete ? COMPLETE : 0) | (state.owned ? OWNED : 0));
-    this.setOne(this.modelCodes, slot, this.modelCode(list.model));
+    this.times.set(slot, list.asOfEventTime ?? Number.NaN, AS_OF_EVENT_TIME);
+    this.times.set(slot, list.asOfVersion ?? Number.NaN, AS_OF_VERSION);
+    this.times.set(slot, list.computedAt, COMPUTED_AT);
+    this.times.set(slot, state.cachedAt, CACHED_AT);
+    this.flags.set(slot, (complete ? COMPLETE : 0) | (state.owned ? OWNED : 0));
+    this.modelCodes.set(slot, this.modelCode(list.model));
     this.asOfEventIds[slot] = list.asOfEventId;
     return slot;
   }
@@ -72,17 +68,17 @@ export class CachedListTable {
     return {
       userId,
       items: this.lists.read(slot),
-      model: this.models[this.getOne(this.modelCodes, slot)] as ModelRef,
+      model: this.models[this.modelCodes.get(slot)] as ModelRef,
       asOfEventId: this.asOfEventIds[slot] ?? null,
       asOfEventTime: this.time(slot, AS_OF_EVENT_TIME),
       asOfVersion: this.time(slot, AS_OF_VERSION),
       computedAt: this.time(slot, COMPUTED_AT) ?? 0,
-      complete: (this.getOne(this.flags, slot) & COMPLETE) !== 0,
+      complete: (this.flags.get(slot) & COMPLETE) !== 0,
     };
   }
 
   owned(slot: number): boolean {
-    return (this.getOne(this.flags, slot) & OWNED) !== 0;
+    return (this.flags.get(slot) & OWNED) !== 0;
   }
 
   cachedAt(slot: number): number {
@@ -98,17 +94,9 @@ export class CachedListTable {
     this.lists.release(slot);
   }
 
-  private time(slot: number, column: number): number | null {
-    const value = this.times.chunkOf(slot)[this.times.offsetOf(slot) + column] ?? Number.NaN;
+  private time(slot: number, field: number): number | null {
+    const value = this.times.get(slot, field);
     return Number.isNaN(value) ? null : value;
-  }
-
-  private getOne(column: ChunkedColumn<Uint8Array | Uint16Array>, slot: number): number {
-    return column.chunkOf(slot)[column.offsetOf(slot)] ?? 0;
-  }
-
-  private setOne(column: ChunkedColumn<Uint8Array | Uint16Array>, slot: number, value: number) {
-    column.chunkOf(slot)[column.offsetOf(slot)] = value;
   }
 
   private modelCode(model: ModelRef): number {

@@ -50,7 +50,7 @@ export class ListSlab {
       codes[offset + i] = this.codeOf(item.itemId);
       scores[offset + i] = item.score;
     }
-    this.lengths.chunkOf(slot)[this.lengths.offsetOf(slot)] = items.length;
+    this.lengths.set(slot, items.length);
     return slot;
   }
 
@@ -59,7 +59,7 @@ export class ListSlab {
     const offset = this.codes.offsetOf(slot);
     const codes = this.codes.chunkOf(slot);
     const scores = this.scores.chunkOf(slot);
-    const length = this.lengths.chunkOf(slot)[this.lengths.offsetOf(slot)] ?? 0;
+    const length = this.lengths.get(slot);
     const items = new Array<{ itemId: string; score: number }>(length);
     for (let i = 0; i < length; i++) {
       items[i] = {

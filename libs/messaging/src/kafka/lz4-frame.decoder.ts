@@ -1,5 +1,5 @@
 import { GrowableBytes } from './growable-bytes';
-import { FRAME_MAGIC, MIN_MATCH, STORED_BLOCK } from './lz4-frame.format';
+import { FRAME_MAGIC, MIN_MATCH, readUint32, STORED_BLOCK } from './lz4-frame.format';
 
 /**
  * Decoder of the LZ4 frame format (lz4_Frame_format.md, version 1.6), the container Kafka's LZ4
@@ -129,16 +129,6 @@ class BlockCursor {
     } while (extra === 255);
     return length;
   }
-}
-
-export function readUint32(input: Uint8Array, at: number): number {
-  return (
-    ((input[at] as number) |
-      ((input[at + 1] as number) << 8) |
-      ((input[at + 2] as number) << 16) |
-      ((input[at + 3] as number) << 24)) >>>
-    0
-  );
 }
 
 /** `at`, after checking `length` bytes are there from it. */

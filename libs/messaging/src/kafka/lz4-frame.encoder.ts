@@ -1,6 +1,5 @@
 import { GrowableBytes } from './growable-bytes';
-import { readUint32 } from './lz4-frame.decoder';
-import { FRAME_MAGIC, MIN_MATCH, STORED_BLOCK } from './lz4-frame.format';
+import { FRAME_MAGIC, MIN_MATCH, readUint32, STORED_BLOCK } from './lz4-frame.format';
 
 /**
  * Encoder of the LZ4 frame format, for Kafka's LZ4 compression: independent blocks of at most

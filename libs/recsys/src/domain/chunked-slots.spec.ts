@@ -22,5 +22,10 @@ describe('SlotAllocator and ChunkedColumn', () => {
     // A view writes through to the chunk.
     column.view(4)[2] = 1;
     expect(column.chunkOf(4)[2]).toBe(1);
+    // Single numbers by field, through the same slot addressing.
+    column.set(6, 42, 1);
+    expect(column.get(6, 1)).toBe(42);
+    expect(Array.from(column.view(6))).toEqual([0, 42, 0]);
+    expect(column.get(5)).toBe(7);
   });
 });

@@ -53,6 +53,15 @@ export class ChunkedColumn<T extends NumberArray> {
     return (slot % this.slotsPerChunk) * this.width;
   }
 
+  /** Number `field` (0 to width - 1) of `slot`. */
+  get(slot: number, field = 0): number {
+    return this.chunkOf(slot)[this.offsetOf(slot) + field] ?? 0;
+  }
+
+  set(slot: number, value: number, field = 0): void {
+    this.chunkOf(slot)[this.offsetOf(slot) + field] = value;
+  }
+
   /** `slot`'s numbers as a view into its chunk (writes go to the stored record). */
   view(slot: number): T {
     const offset = this.offsetOf(slot);
