@@ -1,6 +1,7 @@
 import { loadConfig } from '@kairos/config';
 import { ConsumerLagMonitor, TopicAdminService } from '@kairos/messaging';
-import { httpMetricsMiddleware } from '@kairos/telemetry';
+import { installHttpMetrics } from '@kairos/telemetry';
+import fastify from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { FeatureMetrics } from '../../apps/feature/src/feature.metrics';
 import { IngestMetrics } from '../../apps/ingest/src/ingest.metrics';
@@ -12,7 +13,7 @@ import { dashboardQueries, metricNamesIn } from '../support/grafana-dashboard';
 function exportedSeries(): Set<string> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  httpMetricsMiddleware(registry);
+  installHttpMetrics(fastify(), registry);
   new IngestMetrics(registry);
   new FeatureMetrics(registry);
   new RecommenderMetrics(registry);

@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { PublicRoute } from '@kairos/http';
-import { type Response } from 'express';
+import { type FastifyReply } from 'fastify';
 import { READINESS_CHECKS, type ReadinessCheck } from './readiness-check';
 
 interface CheckResult {
@@ -52,7 +52,7 @@ export class HealthController {
   }
 
   @Get('ready')
-  async ready(@Res({ passthrough: true }) response: Response): Promise<ReadinessReport> {
+  async ready(@Res({ passthrough: true }) response: FastifyReply): Promise<ReadinessReport> {
     const checks: Record<string, CheckResult> = {};
     await Promise.all(
       this.checks.map(async (check) => {

@@ -18,7 +18,7 @@ import {
   loadConfig,
 } from '@kairos/config';
 import { HealthModule, type ReadinessCheck } from '@kairos/health';
-import { configureHttpApp, KairosHttpModule } from '@kairos/http';
+import { configureHttpApp, createHttpAdapter, KairosHttpModule } from '@kairos/http';
 import { type TopicName } from '@kairos/contracts';
 import {
   ConsumerAssignments,
@@ -28,13 +28,14 @@ import {
   MessagingModule,
 } from '@kairos/messaging';
 import {
-  httpMetricsMiddleware,
+  installHttpMetrics,
   METRICS_REGISTRY,
   MetricsModule,
   serverSpanTracer,
   tracingEnabled,
 } from '@kairos/telemetry';
 import { shutdownTelemetry } from '@kairos/telemetry/bootstrap';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type Registry } from 'prom-client';
 import { JsonLogger } from './logging/json.logger';
 import { setupOpenApi } from './openapi';
@@ -72,18 +73,21 @@ export async function createKairosApp(
   definition: AppDefinition,
   config: KairosConfig,
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(rootModule(definition, config), {
-    // configureHttpApp installs the JSON parser with our limits and error mapping.
-    bodyParser: false,
-    logger:
-      config.logFormat === 'json'
-        ? new JsonLogger(config.app, nestLogLevels(config.logLevel))
-        : nestLogLevels(config.logLevel),
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    rootModule(definition, config),
+    createHttpAdapter(),
+    {
+      // configureHttpApp installs the JSON parser with our limits and error mapping.
+      bodyParser: false,
+      logger:
+        config.logFormat === 'json'
+          ? new JsonLogger(config.app, nestLogLevels(config.logLevel))
+          : nestLogLevels(config.logLevel),
+    },
+  );
   app.enableShutdownHooks();
-  configureHttpApp(app, config, tracingEnabled() ? serverSpanTracer : null, [
-    httpMetricsMiddleware(app.get<Registry>(METRICS_REGISTRY)),
-  ]);
+  configureHttpApp(app, config, tracingEnabled() ? serverSpanTracer : null);
+  installHttpMetrics(app.getHttpAdapter().getInstance(), app.get<Registry>(METRICS_REGISTRY));
   setupOpenApi(app, definition);
   const bindings: ReadonlyArray<{ groupId: string; topics?: readonly TopicName[] }> =
     definition.consumers ??

@@ -1,5 +1,5 @@
 export { MetricsModule, METRICS_REGISTRY } from './metrics/metrics.module';
-export { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
+export { installHttpMetrics } from './metrics/http-metrics.hook';
 export {
   TRACE_HEADERS,
   type TracedMessage,

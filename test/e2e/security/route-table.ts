@@ -2,31 +2,34 @@ import { type INestApplication } from '@nestjs/common';
 
 export interface RouteEntry {
   readonly method: string;
-  /** Express path with `:param` placeholders, e.g. `/v1/items/:itemId`. */
+  /** Route path with `:param` placeholders, e.g. `/v1/items/:itemId`. */
   readonly path: string;
 }
 
-interface ExpressLayer {
-  readonly route?: { readonly path: unknown; readonly methods: Record<string, boolean> };
-}
-
 /**
- * Every route the app's HTTP server actually serves, read from the Express router behind Nest's
+ * Every route the app's HTTP server actually serves, read from the Fastify router behind Nest's
  * HttpAdapter after init: controllers, and anything else mounted as a route (OpenAPI docs).
+ * Fastify prints its routes as a tree (`printRoutes`), one path segment per line under its
+ * parent; the HEAD route it adds beside every GET is left out, as Express's table did.
  */
 export function servedRoutes(app: INestApplication): RouteEntry[] {
   const instance = app.getHttpAdapter().getInstance() as {
-    router?: { stack: ExpressLayer[] };
-    _router?: { stack: ExpressLayer[] };
+    printRoutes?: (options: { commonPrefix: boolean }) => string;
   };
-  const stack = instance.router?.stack ?? instance._router?.stack;
-  if (stack === undefined) throw new Error('no Express router found behind the HttpAdapter');
+  if (instance.printRoutes === undefined) throw new Error('no Fastify router behind the adapter');
   const routes = new Map<string, RouteEntry>();
-  for (const layer of stack) {
-    if (layer.route === undefined || typeof layer.route.path !== 'string') continue;
-    for (const [method, served] of Object.entries(layer.route.methods)) {
-      if (!served || method === '_all') continue;
-      const entry = { method: method.toUpperCase(), path: layer.route.path };
+  const pathAtDepth: string[] = [];
+  for (const line of instance.printRoutes({ commonPrefix: false }).split('\n')) {
+    const node = /^(.*?)[├└]── (.*?)(?: \(([A-Z, ]+)\))?$/u.exec(line);
+    if (node === null) continue;
+    const depth = [...(node[1] ?? '')].length / 4;
+    const path = `${depth === 0 ? '' : pathAtDepth[depth - 1]}${node[2] ?? ''}`;
+    pathAtDepth[depth] = path;
+    pathAtDepth.length = depth + 1;
+    const methods = (node[3] ?? '').split(', ').filter((method) => method !== '');
+    for (const method of methods) {
+      if (method === 'HEAD' && methods.includes('GET')) continue;
+      const entry = { method, path };
       routes.set(routeKey(entry), entry);
     }
   }

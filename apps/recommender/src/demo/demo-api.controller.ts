@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PublicRoute, checkedEntityId } from '@kairos/http';
-import { type Response } from 'express';
+import { type FastifyReply } from 'fastify';
 import { type Observable } from 'rxjs';
 import { CatalogService } from '../catalog/catalog.service';
 import { DemoCatalogQueryDto } from './demo-catalog-query.dto';
@@ -41,11 +41,11 @@ export class DemoApiController {
   })
   updates(
     @Param('userId') userId: string,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Observable<MessageEvent> {
     // While the app closes, the page's reconnects are refused; without this the keep-alive
     // connection they arrive on would outlive the HTTP server's close and hold the process.
-    if (this.streams.closing) response.setHeader('Connection', 'close');
+    if (this.streams.closing) response.header('Connection', 'close');
     return this.streams.updatesOf(checkedEntityId('userId', userId));
   }
 }

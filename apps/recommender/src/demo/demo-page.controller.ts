@@ -4,7 +4,7 @@ import { Controller, Get, Header, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectConfig, type KairosConfig } from '@kairos/config';
 import { PublicRoute } from '@kairos/http';
-import { type Response } from 'express';
+import { type FastifyReply } from 'fastify';
 import { DemoEnabledGuard } from './demo-enabled.guard';
 
 /** apps/recommender/public, from src/demo in the sources and from dist alike (the build copies it). */
@@ -25,11 +25,11 @@ export class DemoPageController {
   constructor(@InjectConfig() private readonly config: KairosConfig) {}
 
   @Get()
-  page(@Res({ passthrough: true }) response: Response): string {
+  page(@Res({ passthrough: true }) response: FastifyReply): string {
     const ingest = this.config.demo.ingestUrl;
-    response.setHeader('Content-Type', 'text/html; charset=utf-8');
-    response.setHeader('Cache-Control', 'no-cache');
-    response.setHeader(
+    response.header('Content-Type', 'text/html; charset=utf-8');
+    response.header('Cache-Control', 'no-cache');
+    response.header(
       'Content-Security-Policy',
       [
         "default-src 'self'",

@@ -7,10 +7,9 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { type ApiScope, InjectConfig, type KairosConfig } from '@kairos/config';
-import { type Response } from 'express';
 import { ErrorCode } from '../errors/error-code';
 import { KairosError } from '../errors/kairos.error';
-import { type KairosRequest } from '../request/kairos-request';
+import { type KairosReply, type KairosRequest } from '../request/kairos-request';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { PUBLIC_ROUTE, REQUIRED_SCOPE } from './scopes.decorator';
 import { TokenBuckets } from './token-bucket';
@@ -57,7 +56,7 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit {
     const scope = this.reflector.getAllAndOverride<ApiScope>(REQUIRED_SCOPE, targets) ?? 'admin';
     const key = this.authenticator.authenticate(bearerToken(request) ?? '');
     if (key === null) {
-      context.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer');
+      context.switchToHttp().getResponse<KairosReply>().header('WWW-Authenticate', 'Bearer');
       throw new KairosError(
         ErrorCode.Unauthenticated,
         bearerToken(request) === null

@@ -5,8 +5,7 @@ import {
   HttpException,
   Logger,
 } from '@nestjs/common';
-import { type Response } from 'express';
-import { type KairosRequest } from '../request/kairos-request';
+import { type KairosReply, type KairosRequest, matchedRoute } from '../request/kairos-request';
 import { ErrorCode, httpStatusOf } from './error-code';
 import { KairosError } from './kairos.error';
 
@@ -22,7 +21,8 @@ export interface ErrorBody {
 /**
  * The single place errors become HTTP responses, with one stable body shape:
  * `{ error: { code, message, details?, traceId? } }`. Unknown errors are logged and become a
- * 500 without internals.
+ * 500 without internals. Nest also routes Fastify's own errors here (hooks, body parsing,
+ * unknown routes), so those get the same body as errors raised in controllers.
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
@@ -31,35 +31,25 @@ export class ApiExceptionFilter implements ExceptionFilter {
     writeErrorResponse(
       exception,
       host.switchToHttp().getRequest<KairosRequest>(),
-      host.switchToHttp().getResponse<Response>(),
+      host.switchToHttp().getResponse<KairosReply>(),
     );
   }
 }
 
-/**
- * Express error middleware for failures before routing (body parsing, content type), so they
- * get the same body as errors raised in controllers.
- */
-export function expressErrorHandler(
-  exception: unknown,
-  request: KairosRequest,
-  response: Response,
-  next: (error?: unknown) => void,
-): void {
-  if (response.headersSent) {
-    next(exception);
-    return;
-  }
-  writeErrorResponse(exception, request, response);
-}
-
 const logger = new Logger('http');
 
-function writeErrorResponse(exception: unknown, request: KairosRequest, response: Response): void {
+/** Answers `exception` in the one error shape (see ApiExceptionFilter). */
+export function writeErrorResponse(
+  exception: unknown,
+  request: KairosRequest,
+  reply: KairosReply,
+): void {
+  // A stream that failed after its headers went out can only be cut short, not answered.
+  if (reply.sent) return;
   const error = toKairosError(exception, request);
   const status = httpStatusOf(error.code);
   if (error.retryAfterSeconds !== undefined) {
-    response.setHeader('Retry-After', String(error.retryAfterSeconds));
+    reply.header('Retry-After', String(error.retryAfterSeconds));
   }
   const body: ErrorBody = {
     error: {
@@ -69,18 +59,17 @@ function writeErrorResponse(exception: unknown, request: KairosRequest, response
       ...(request.kairosTrace ? { traceId: request.kairosTrace.traceId } : {}),
     },
   };
-  response.status(status).json(body);
+  void reply.status(status).send(body);
 }
 
 function toKairosError(exception: unknown, request: KairosRequest): KairosError {
   if (exception instanceof KairosError) return exception;
-  const bodyParserError = asBodyParserError(exception);
-  if (bodyParserError !== null) return bodyParserError;
+  const fastifyError = asFastifyError(exception);
+  if (fastifyError !== null) return fastifyError;
   if (exception instanceof HttpException) return fromHttpException(exception);
   // The route template, not the path: a path can carry ids, or a key pasted in the wrong place.
-  const route = (request.route as { path?: unknown } | undefined)?.path;
   logger.error(
-    `unhandled error on ${request.method} ${typeof route === 'string' ? route : '(no route)'} ` +
+    `unhandled error on ${request.method} ${matchedRoute(request) ?? '(no route)'} ` +
       `trace=${request.kairosTrace?.traceId ?? '-'}`,
     exception instanceof Error ? exception.stack : String(exception),
   );
@@ -109,24 +98,28 @@ function fromHttpException(exception: HttpException): KairosError {
   }
 }
 
-/** body-parser reports oversized and unparsable bodies as errors with a `type`. */
-function asBodyParserError(exception: unknown): KairosError | null {
-  if (typeof exception !== 'object' || exception === null || !('type' in exception)) return null;
-  const { type } = exception;
-  switch (type) {
-    case 'entity.too.large':
+/**
+ * Fastify reports what it refuses itself (an oversized body, a body shorter than its declared
+ * length) as errors with an `FST_` code and an HTTP status.
+ */
+function asFastifyError(exception: unknown): KairosError | null {
+  if (!(exception instanceof Error) || !('code' in exception) || !('statusCode' in exception)) {
+    return null;
+  }
+  const { code, statusCode } = exception;
+  if (typeof code !== 'string' || !code.startsWith('FST_') || typeof statusCode !== 'number') {
+    return null;
+  }
+  switch (statusCode) {
+    case 413:
       return new KairosError(ErrorCode.PayloadTooLarge, 'request body exceeds the size limit');
-    case 'entity.parse.failed':
-      return new KairosError(ErrorCode.MalformedBody, 'request body is not valid JSON', [
-        { field: 'body', reason: 'body must be valid JSON' },
+    case 415:
+      return new KairosError(ErrorCode.UnsupportedMediaType, exception.message);
+    case 400:
+      return new KairosError(ErrorCode.MalformedBody, exception.message, [
+        { field: 'body', reason: exception.message },
       ]);
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return new KairosError(
-        ErrorCode.UnsupportedMediaType,
-        'unsupported body encoding or charset',
-      );
     default:
-      return null;
+      return fromHttpException(new HttpException(exception.message, statusCode));
   }
 }

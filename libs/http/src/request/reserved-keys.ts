@@ -1,4 +1,4 @@
-import { type NextFunction, type Request, type Response } from 'express';
+import { type FastifyInstance } from 'fastify';
 import { findReservedKey, RESERVED_KEYS, reservedKeyReason } from '@kairos/contracts';
 import { KairosError } from '../errors/kairos.error';
 
@@ -6,7 +6,7 @@ import { KairosError } from '../errors/kairos.error';
 const RESERVED_QUERY_KEY = new RegExp(`^(${[...RESERVED_KEYS].join('|')})([[.]|$)`);
 
 /**
- * Query keys as parsed by Express's simple parser stay flat (`__proto__[admin]` is one key), so
+ * Query keys as parsed by Fastify's parser (fast-querystring) stay flat (`__proto__[admin]` is one key), so
  * a reserved word followed by `[` or `.` counts too: a later parser or merge would nest it.
  */
 export function findReservedQueryKey(query: unknown): string | null {
@@ -16,27 +16,19 @@ export function findReservedQueryKey(query: unknown): string | null {
   return nested === null ? null : `query.${nested}`;
 }
 
-export function rejectReservedKeys(
-  request: Request,
-  _response: Response,
-  next: NextFunction,
-): void {
-  // Nothing to look at (the commonest GET): Express 5 re-parses `request.query` on every read.
-  if (request.body === undefined && !request.url.includes('?')) {
-    next();
-    return;
-  }
-  const field = findReservedQueryKey(request.query) ?? findReservedKey(request.body);
-  if (field === null) {
-    next();
-    return;
-  }
-  next(
-    KairosError.validation([
-      {
-        field,
-        reason: reservedKeyReason(field),
-      },
-    ]),
-  );
+/** Refuses (400 naming the field) a query or body that carries a reserved key at any depth. */
+export function installReservedKeyCheck(server: FastifyInstance): void {
+  server.addHook('preValidation', (request, _reply, done) => {
+    // Nothing to look at: the commonest GET.
+    if (request.body === undefined && !request.url.includes('?')) {
+      done();
+      return;
+    }
+    const field = findReservedQueryKey(request.query) ?? findReservedKey(request.body);
+    if (field === null) {
+      done();
+      return;
+    }
+    done(KairosError.validation([{ field, reason: reservedKeyReason(field) }]));
+  });
 }

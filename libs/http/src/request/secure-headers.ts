@@ -1,20 +1,26 @@
+import { type FastifyInstance } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
-import { type Middleware } from './middleware-chain';
 
 /**
  * Helmet's secure headers, computed once at boot instead of per request. With static options
  * (no nonce or per-request directive functions) helmet sets the same headers on every response,
- * yet as 12 nested middlewares that rebuild each header per request (visible in the CPU profile
- * of bench/recommender/get). So helmet runs once against a recording response and the
- * middleware replays what it did.
+ * yet as 12 nested middlewares that rebuild each header per request. So helmet runs once
+ * against a recording response and every response gets what it set. (The only header helmet
+ * removes, X-Powered-By, is one Fastify never sends.)
  */
-export function secureHeaders(options?: Readonly<HelmetOptions>): Middleware {
-  const { set, removed } = recordHelmet(options);
-  return (_request, response, next) => {
-    for (const [name, value] of set) response.setHeader(name, value);
-    for (const name of removed) response.removeHeader(name);
-    next();
-  };
+export function secureHeaders(options?: Readonly<HelmetOptions>): Readonly<Record<string, string>> {
+  return Object.fromEntries(recordHelmet(options).set);
+}
+
+export function installSecureHeaders(
+  server: FastifyInstance,
+  options?: Readonly<HelmetOptions>,
+): void {
+  const headers = secureHeaders(options);
+  server.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
+  });
 }
 
 /** The headers helmet sets and removes, observed on a response that records the calls. */

@@ -13,7 +13,7 @@ const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 /**
  * Continues the caller's trace when it sent a valid `traceparent`, otherwise starts one, so
  * every request has a trace id to correlate logs, error bodies and downstream Kafka records.
- * With tracing on, the trace middleware uses the server span's ids instead (the same kind).
+ * With tracing on, the trace hook uses the server span's ids instead (the same kind).
  */
 export function traceFromHeaders(traceparent: unknown, tracestate: unknown): RequestTrace {
   const match = typeof traceparent === 'string' ? TRACEPARENT.exec(traceparent.trim()) : null;
@@ -28,7 +28,7 @@ export function traceFromHeaders(traceparent: unknown, tracestate: unknown): Req
   };
 }
 
-/** The request's trace, set by the trace middleware; a fresh one if the middleware did not run. */
-export function requestTrace(request: { kairosTrace?: RequestTrace }): RequestTrace {
+/** The request's trace, set by the trace hook; a fresh one if the hook did not run. */
+export function requestTrace(request: { kairosTrace?: RequestTrace | null }): RequestTrace {
   return request.kairosTrace ?? traceFromHeaders(undefined, undefined);
 }

@@ -10,7 +10,7 @@ const APPS_USING_MONGODB: ReadonlySet<AppName> = new Set<AppName>(['feature', 'r
  * - http and NestJS: they bind every request's emitters and wrap every handler, a fixed cost
  *   per request at any sampling ratio (about 30% more CPU per ingest request); serverSpanTracer
  *   makes the server span instead, after the sampling decision. Outgoing HTTP is not traced;
- * - Express: it wraps every middleware layer of every request;
+ * - Fastify: its instrumentation wraps every hook of every request;
  * - fs, dns, net: one span per syscall, the largest overhead for the least insight;
  * - kafkajs: its instrumentation injects the context active at `sendBatch` time, which under our
  *   coalescing producer belongs to whichever request flushed the batch, and it starts a new root

@@ -8,9 +8,10 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { Logger } from '@nestjs/common';
-import express, { type NextFunction, type Response } from 'express';
+import { type Server } from 'node:http';
+import fastify, { type FastifyInstance } from 'fastify';
 import request from 'supertest';
-import { configureHttpApp, type KairosRequest } from '@kairos/http';
+import { installHttpPolicies, type KairosRequest } from '@kairos/http';
 import { activeTraceIds } from './active-trace';
 import { tracePublish } from './message-tracing';
 import { serverSpanTracer } from './server-span';
@@ -28,7 +29,7 @@ interface Seen {
 const SAMPLED_PARENT = `00-${'a'.repeat(32)}-${'1'.repeat(16)}-01`;
 const UNSAMPLED_PARENT = `00-${'b'.repeat(32)}-${'2'.repeat(16)}-00`;
 
-describe('server spans made by the trace middleware', () => {
+describe('server spans made by the trace hooks', () => {
   const exporter = new InMemorySpanExporter();
   // Parent-based as deployed; the root decision (the ratio's outcome) is switched per test.
   let rootSamples = true;
@@ -44,44 +45,37 @@ describe('server spans made by the trace middleware', () => {
   });
   let seen: Seen | undefined;
 
-  /** The app's own HTTP chain (configureHttpApp) around three routes. */
-  function app(tracing: boolean): express.Express {
-    const server = express();
-    const nest = {
-      getHttpAdapter: () => ({ getInstance: () => server }),
-      use: server.use.bind(server),
-    };
-    configureHttpApp(
-      nest as unknown as Parameters<typeof configureHttpApp>[0],
-      { http: { corsOrigins: [] } } as unknown as Parameters<typeof configureHttpApp>[1],
-      tracing ? serverSpanTracer : null,
-    );
-    server.post('/items/:itemId', (req: KairosRequest, res: Response, next: NextFunction) => {
+  /** The app's own HTTP policies (installHttpPolicies) around three routes. */
+  async function app(tracing: boolean): Promise<Server> {
+    const server = fastify();
+    installHttpPolicies(server, { logLevel: 'info' }, tracing ? serverSpanTracer : null);
+    server.post('/items/:itemId', async (req, reply) => {
       // Past an await, as in a Nest handler after guards and pipes.
-      void Promise.resolve()
-        .then(async () => {
-          const ids = activeTraceIds();
-          const spanInContext = trace.getSpan(context.active()) !== undefined;
-          let published: Record<string, string> | undefined;
-          await withSpan('child', () =>
-            tracePublish('events', [{ headers: {} }], (traced) => {
-              published = { ...traced[0]?.headers };
-              return Promise.resolve();
-            }),
-          );
-          seen = { ids, spanInContext, published };
-          res.status(202).json({ ok: true, trace: req.kairosTrace?.traceId });
-        })
-        .catch(next);
+      await Promise.resolve();
+      const ids = activeTraceIds();
+      const spanInContext = trace.getSpan(context.active()) !== undefined;
+      let published: Record<string, string> | undefined;
+      await withSpan('child', () =>
+        tracePublish('events', [{ headers: {} }], (traced) => {
+          published = { ...traced[0]?.headers };
+          return Promise.resolve();
+        }),
+      );
+      seen = { ids, spanInContext, published };
+      return reply
+        .status(202)
+        .send({ ok: true, trace: (req as KairosRequest).kairosTrace?.traceId });
     });
-    server.get('/boom', (_req, res) => {
-      res.status(500).json({ error: 'boom' });
-    });
-    server.get('/health/live', (_req, res) => {
-      res.json({ status: 'ok' });
-    });
-    return server;
+    server.get('/boom', (_req, reply) => reply.status(500).send({ error: 'boom' }));
+    server.get('/health/live', () => ({ status: 'ok' }));
+    await server.ready();
+    servers.push(server);
+    return server.server;
   }
+  const servers: FastifyInstance[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
 
   const spansNamed = (name: string) =>
     exporter.getFinishedSpans().filter((span) => span.name === name);
@@ -104,7 +98,7 @@ describe('server spans made by the trace middleware', () => {
   });
 
   it('records a sampled request as a server span named after its route, with its work inside', async () => {
-    const response = await request(app(true))
+    const response = await request(await app(true))
       .post('/items/sku-1?x=1')
       .set('user-agent', 'spec')
       .send({ a: 1 })
@@ -131,14 +125,17 @@ describe('server spans made by the trace middleware', () => {
 
   it("honours a caller's sampled traceparent even when the ratio would not sample", async () => {
     rootSamples = false;
-    await request(app(true)).post('/items/sku-1').set('traceparent', SAMPLED_PARENT).expect(202);
+    await request(await app(true))
+      .post('/items/sku-1')
+      .set('traceparent', SAMPLED_PARENT)
+      .expect(202);
     const [server] = spansNamed('POST /items/:itemId');
     expect(server?.spanContext().traceId).toBe('a'.repeat(32));
     expect(server?.parentSpanContext?.spanId).toBe('1'.repeat(16));
   });
 
   it("honours a caller's unsampled traceparent: ids for correlation, no span, no parent for instrumentations", async () => {
-    const response = await request(app(true))
+    const response = await request(await app(true))
       .post('/items/sku-1')
       .set('traceparent', UNSAMPLED_PARENT)
       .expect(202);
@@ -157,7 +154,9 @@ describe('server spans made by the trace middleware', () => {
 
   it('gives an unsampled new trace an id of its own and records nothing', async () => {
     rootSamples = false;
-    const response = await request(app(true)).post('/items/sku-1').expect(202);
+    const response = await request(await app(true))
+      .post('/items/sku-1')
+      .expect(202);
     const traceId = String(response.headers['x-trace-id']);
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(response.body).toEqual({ ok: true, trace: traceId });
@@ -166,16 +165,20 @@ describe('server spans made by the trace middleware', () => {
   });
 
   it('marks a server error failed, and leaves probes untraced but correlated', async () => {
-    await request(app(true)).get('/boom').expect(500);
+    await request(await app(true))
+      .get('/boom')
+      .expect(500);
     expect(spansNamed('GET /boom')[0]?.status.code).toBe(2);
-    const probe = await request(app(true)).get('/health/live').expect(200);
+    const probe = await request(await app(true))
+      .get('/health/live')
+      .expect(200);
     expect(probe.headers['x-trace-id']).toMatch(/^[0-9a-f]{32}$/);
     expect(exporter.getFinishedSpans()).toHaveLength(1);
   });
 
   it('with tracing off continues the caller trace id without any span', async () => {
     markTracingEnabled(false);
-    const response = await request(app(false))
+    const response = await request(await app(false))
       .post('/items/sku-1')
       .set('traceparent', SAMPLED_PARENT)
       .expect(202);
