@@ -1,4 +1,9 @@
-import { type DynamicModule, Injectable, type INestApplication, Module } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Injectable,
+  type INestApplicationContext,
+  Module,
+} from '@nestjs/common';
 import { InjectModel, MongooseModule, Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { ConfigModule, type KairosConfig, loadConfig } from '@kairos/config';
 import { MongoReadiness, StorageModule } from '@kairos/storage';
@@ -70,7 +75,7 @@ class StorageProbeModule {
 }
 
 describeWithInfra('storage against the real MongoDB-protocol server', ['mongo'], () => {
-  let app: INestApplication;
+  let app: INestApplicationContext;
   let repository: ProbeRepository;
 
   beforeAll(async () => {
@@ -80,7 +85,9 @@ describeWithInfra('storage against the real MongoDB-protocol server', ['mongo'],
       LOG_LEVEL: 'warn',
       KAIROS_AUTH: 'off',
     });
-    app = await NestFactory.create(StorageProbeModule.register(config), { logger: ['error'] });
+    app = await NestFactory.createApplicationContext(StorageProbeModule.register(config), {
+      logger: ['error'],
+    });
     await app.init();
     repository = app.get(ProbeRepository);
     await repository.ensureIndexes();
@@ -117,7 +124,7 @@ describeWithInfra('storage against the real MongoDB-protocol server', ['mongo'],
 describeWithInfra('storage when the MongoDB-protocol server stops answering', ['mongo'], () => {
   const OPERATION_TIMEOUT_MS = 2_000;
   let proxy: FreezableProxy;
-  let app: INestApplication | undefined;
+  let app: INestApplicationContext | undefined;
 
   beforeAll(async () => {
     const real = new URL(requireEnv('MONGODB_URI'));
@@ -131,7 +138,9 @@ describeWithInfra('storage when the MongoDB-protocol server stops answering', ['
       LOG_LEVEL: 'warn',
       KAIROS_AUTH: 'off',
     });
-    app = await NestFactory.create(StorageProbeModule.register(config), { logger: false });
+    app = await NestFactory.createApplicationContext(StorageProbeModule.register(config), {
+      logger: false,
+    });
     await app.init();
   });
 

@@ -1,4 +1,5 @@
 import { type INestApplication, type Type } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { HealthModule } from './health.module';
 import { type ReadinessCheck } from './readiness-check';
@@ -29,7 +30,7 @@ async function boot(checks: ReadonlyArray<Type<ReadinessCheck>>): Promise<INestA
     imports: [HealthModule.forRoot(checks)],
     providers: [...checks],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = moduleRef.createNestApplication(new FastifyAdapter(), { logger: false });
   await app.listen(0, '127.0.0.1');
   return app;
 }
