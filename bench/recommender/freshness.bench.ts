@@ -13,6 +13,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type AppProcess, cpuProfileFlags, startAppProcess } from '../../test/support/app-process';
+import { metricValue } from '../../test/support/metrics';
 import { machineDescription, summarizeRuns } from '../support/stats';
 import { benchScope } from './support/bench-scope';
 import { type FreshnessProbe } from './support/freshness-probe';
@@ -61,6 +62,7 @@ async function run(index: number, modelRoot: string, vocabulary: readonly string
     tap = new SessionFeaturesTap(scope.config('recommender'));
     await tap.start();
 
+    const started = performance.now();
     const probe = await runFreshness({
       ingestUrl: ingest.baseUrl,
       recommenderUrl: recommender.baseUrl,
@@ -75,6 +77,9 @@ async function run(index: number, modelRoot: string, vocabulary: readonly string
       },
     });
     console.log(` ${probe.tracker.pending} never reflected`);
+    // Over the whole run (its warm-up included), as are the counters.
+    const runSeconds = (performance.now() - started) / 1_000;
+    const checkpoints = await checkpointStats(recommender.baseUrl);
     const reflections = probe.tracker.reflections();
     const computed = summarizeLatencies(reflections.map((r) => r.computedMs));
     const observed = summarizeLatencies(reflections.map((r) => r.observedMs));
@@ -92,6 +97,10 @@ async function run(index: number, modelRoot: string, vocabulary: readonly string
       featureStageP99Ms: stages.feature.p99,
       recommenderStageP50Ms: stages.recommender.p50,
       recommenderStageP99Ms: stages.recommender.p99,
+      // Write-behind of learned embeddings during the run: it shares the storage server with
+      // the list and session writes on the path being measured.
+      checkpoints: checkpoints.count,
+      checkpointSecondsPerMinute: (60 * checkpoints.seconds) / runSeconds,
       eventsReflected: computed.count,
       eventsNeverReflected: probe.tracker.pending,
     };
@@ -100,6 +109,16 @@ async function run(index: number, modelRoot: string, vocabulary: readonly string
     for (const app of apps.reverse()) await app.stop();
     await scope.dropDatabase();
   }
+}
+
+/** Embedding checkpoints so far and the seconds they took, from the recommender's /metrics. */
+async function checkpointStats(baseUrl: string): Promise<{ count: number; seconds: number }> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const value = (name: string): number => metricValue(text, name) ?? Number.NaN;
+  return {
+    count: value('kairos_recommender_embedding_checkpoint_seconds_count'),
+    seconds: value('kairos_recommender_embedding_checkpoint_seconds_sum'),
+  };
 }
 
 /**

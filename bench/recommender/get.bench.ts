@@ -1,8 +1,9 @@
 /**
  * bench/recommender/get: GET /v1/recommendations/:userId for users with a precomputed list, with
- * autocannon at a fixed concurrency and open-loop at a fixed rate, next to a bare NestJS
- * (Express) hello endpoint measured by the same tools in the same run. Auth is off
- * (KAIROS_AUTH=off) on both, so the API-key check is not part of the number. Never pass/fail.
+ * autocannon at a fixed concurrency and open-loop at a fixed rate (the Go generator of
+ * bench/tools/openloop), next to a bare NestJS + Fastify hello endpoint measured by the same
+ * tools in the same run. Auth is off (KAIROS_AUTH=off) on both, so the API-key check is not part
+ * of the number. Never pass/fail.
  *
  *   npm run bench:recommender:get -- [--runs 3] [--seconds 8] [--connections 32] [--users 2000]
  *     [--rates 1000,5000] [--items 10000] [--dimension 64] [--cpu-prof-dir DIR]
@@ -18,7 +19,7 @@ import { startHelloProcess } from './hello/hello-process';
 import { benchScope } from './support/bench-scope';
 import { cacheUsers, inferenceBatchStats, notPrecomputed } from './support/cached-users';
 import { mongoListWritesPerSecond } from './support/mongo-list-writes';
-import { pacedGet } from './support/paced-get';
+import { openLoopGet } from '../support/open-loop';
 import { writeRandomModelVersion } from './support/random-model';
 
 const { values: args } = parseArgs({
@@ -145,13 +146,13 @@ async function main(): Promise<void> {
       const paced: Record<string, number> = {};
       for (const rate of RATES) {
         process.stdout.write(` both at ${rate}/s...`);
-        const helloPaced = await pacedGet({
+        const helloPaced = await openLoopGet({
           baseUrl: hello.baseUrl,
           paths: helloPaths,
           ratePerSecond: rate,
           seconds: SECONDS,
         });
-        const getPaced = await pacedGet({
+        const getPaced = await openLoopGet({
           baseUrl: recommender.baseUrl,
           paths: recommendationPaths,
           ratePerSecond: rate,
@@ -164,6 +165,8 @@ async function main(): Promise<void> {
         paced[`GET@${rate} p50 ms`] = getPaced.p50;
         paced[`GET@${rate} p99 ms`] = getPaced.p99;
         paced[`errors@${rate}`] = helloPaced.errors + getPaced.errors;
+        // What the generator took from the two cores the servers share with it.
+        paced[`generator CPU %@${rate}`] = (100 * getPaced.generatorCpuSeconds) / SECONDS;
       }
       console.log(' done');
       runs.push({

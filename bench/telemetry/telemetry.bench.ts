@@ -17,7 +17,7 @@ import autocannon from 'autocannon';
 import { type AppProcess, cpuProfileFlags, startAppProcess } from '../../test/support/app-process';
 import { benchScope, type BenchScope } from '../recommender/support/bench-scope';
 import { cacheUsers } from '../recommender/support/cached-users';
-import { pacedGet } from '../recommender/support/paced-get';
+import { openLoopGet } from '../support/open-loop';
 import { writeRandomModelVersion } from '../recommender/support/random-model';
 import { machineDescription, median, summarizeRuns } from '../support/stats';
 import { OtlpSink } from './otlp-sink';
@@ -175,7 +175,7 @@ async function main(): Promise<void> {
     // Warm-up: JIT, connections, the producers' first metadata fetches.
     for (const deployment of deployments) {
       await ingestThroughput(deployment.ingest.baseUrl);
-      await pacedGet({
+      await openLoopGet({
         baseUrl: deployment.recommender.baseUrl,
         paths: deployment.getPaths,
         ratePerSecond: RATE,
@@ -198,7 +198,7 @@ async function main(): Promise<void> {
         process.stdout.write(' GET...');
         await new Promise((r) => setTimeout(r, SETTLE_MS));
         const recommenderCpuBefore = cpuOf(recommender);
-        const got = await pacedGet({
+        const got = await openLoopGet({
           baseUrl: recommender.baseUrl,
           paths: getPaths,
           ratePerSecond: RATE,

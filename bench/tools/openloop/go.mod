@@ -1,0 +1,3 @@
+module kairos/bench/openloop
+
+go 1.22
