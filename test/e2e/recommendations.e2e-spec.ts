@@ -31,6 +31,8 @@ const FIRST_PORT = { embedded: 3760, distributed: 3761 } as const;
  * recommender (committed default model) → GET. Distributed: three processes on the real broker
  * and MongoDB-protocol server; embedded: the one process on its in-process log and memory stores.
  */
+const ANSWER_FIELDS = ['asOfEventId', 'computedAt', 'items', 'model', 'source', 'userId'];
+
 describeEachMode('recommendations end to end', (mode) => {
   jest.setTimeout(180_000);
   let system: SystemProcesses;
@@ -100,6 +102,9 @@ describeEachMode('recommendations end to end', (mode) => {
       { timeoutMs: 60_000, what: 'recommendations as of the last POSTed event' },
     );
     expect(answer.source).toBe('precomputed');
+    // Every documented field, and only those (the route's serializer writes from its schema).
+    expect(Object.keys(answer).sort()).toEqual(ANSWER_FIELDS);
+    expect(Object.keys(answer.items[0] ?? {}).sort()).toEqual(['itemId', 'score']);
     expect(answer.model).toEqual({ name: 'kairos-default', version: '1' });
     expect(answer.items).toHaveLength(20);
     const ids = answer.items.map((item) => item.itemId);
@@ -134,6 +139,9 @@ describeEachMode('recommendations end to end', (mode) => {
     const body = (await response.json()) as Answer;
     expect(body.source).toBe('fallback');
     expect(body.items.length).toBeLessThanOrEqual(7);
+    expect(Object.keys(body).sort()).toEqual(ANSWER_FIELDS);
+    expect(body.model).toBeNull();
+    expect(body.asOfEventId).toBeNull();
   });
 
   it('names the parameter in a 400 and requires recommendations:read', async () => {
