@@ -23,7 +23,7 @@ export const MAX_BODY_BYTES = 1_048_576;
  */
 export function createHttpAdapter(): FastifyAdapter {
   return new FastifyAdapter({
-    bodyLimit: MAX_BODY_BYTES,
+    // The body limit is the JSON parser's (installHttpPolicies), the only parser installed.
     routerOptions: {
       // Ids may be up to 128 characters; a longer one must reach the id check and get a 400
       // naming the parameter, not a 404 from the router's default limit of 100.

@@ -22,7 +22,7 @@ const asQuery = (metatype: ArgumentMetadata['metatype']): ArgumentMetadata => ({
   metatype,
 });
 
-/** What Express's simple query parser hands over for `?` with nothing after it. */
+/** What Fastify's query parser (fast-querystring) hands over for `?` with nothing after it. */
 const emptyQuery = (): object => Object.create(null) as object;
 
 describe('the global validation pipe on empty queries', () => {

@@ -31,6 +31,6 @@ export class EmptyQueryValidationPipe extends ValidationPipe {
 function isEmptyPlainObject(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const prototype: unknown = Object.getPrototypeOf(value);
-  // Express's query parser makes objects without a prototype.
+  // Fastify's query parser (fast-querystring) makes objects without a prototype.
   return (prototype === Object.prototype || prototype === null) && Object.keys(value).length === 0;
 }

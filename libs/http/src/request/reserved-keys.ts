@@ -6,8 +6,9 @@ import { KairosError } from '../errors/kairos.error';
 const RESERVED_QUERY_KEY = new RegExp(`^(${[...RESERVED_KEYS].join('|')})([[.]|$)`);
 
 /**
- * Query keys as parsed by Fastify's parser (fast-querystring) stay flat (`__proto__[admin]` is one key), so
- * a reserved word followed by `[` or `.` counts too: a later parser or merge would nest it.
+ * Query keys as parsed by Fastify's parser (fast-querystring) stay flat (`__proto__[admin]` is
+ * one key), so a reserved word followed by `[` or `.` counts too: a later parser or merge would
+ * nest it.
  */
 export function findReservedQueryKey(query: unknown): string | null {
   if (typeof query !== 'object' || query === null) return null;
