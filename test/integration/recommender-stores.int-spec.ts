@@ -1,3 +1,7 @@
+import { type ItemRowUpdate } from '@kairos/recsys';
+import { getModelToken } from '@nestjs/mongoose';
+import { type Model, mongo } from 'mongoose';
+import { ItemEmbeddingDocument } from '../../apps/recommender/src/embeddings/embedding.schema';
 import { EmbeddingStore } from '../../apps/recommender/src/embeddings/embedding.store';
 import { type RecommendationList } from '../../apps/recommender/src/recommendations/recommendation';
 import { RecommendationRepository } from '../../apps/recommender/src/recommendations/recommendation.repository';
@@ -14,6 +18,15 @@ async function collect<T>(rows: AsyncIterable<T>): Promise<T[]> {
   return all;
 }
 
+/** Rows applied in the order read, later ones winning, as the engine restores them. */
+function latestPerItem(rows: readonly ItemRowUpdate[]): Array<[string, number, number[]]> {
+  const latest = new Map<string, ItemRowUpdate>();
+  for (const row of rows) latest.set(row.itemId, row);
+  return [...latest.values()]
+    .sort((a, b) => a.itemId.localeCompare(b.itemId))
+    .map((row) => [row.itemId, row.version, Array.from(row.vector)]);
+}
+
 /** One spec body for the MongoDB and memory adapters of the recommender's repository ports. */
 describeEachMode(
   'recommender repositories: embeddings per model space, recommendation lists',
@@ -28,11 +41,11 @@ describeEachMode(
       await stores?.close();
     });
 
-    it('keeps the latest row per item, per model space, as a copy of what was saved', async () => {
+    it('restores the latest row per item, per model space, as a copy of what was saved', async () => {
       const embeddings = stores.get(EmbeddingStore);
       const vector = Float32Array.from([0.5, -1.25, 3]);
-      await embeddings.saveRows([{ itemId: 'item.1', version: 1, vector }], MODEL, 1_000);
-      await embeddings.saveRows(
+      await embeddings.appendRows([{ itemId: 'item.1', version: 1, vector }], MODEL, 1_000);
+      await embeddings.appendRows(
         [
           { itemId: 'item.1', version: 2, vector: Float32Array.from([1, 2, 3]) },
           { itemId: 'item.2', version: 1, vector: Float32Array.from([4, 5, 6]) },
@@ -40,20 +53,68 @@ describeEachMode(
         MODEL,
         2_000,
       );
-      await embeddings.saveRows([{ itemId: 'item.3', version: 7, vector }], OTHER, 3_000);
+      await embeddings.appendRows([{ itemId: 'item.3', version: 7, vector }], OTHER, 3_000);
       vector[0] = 42;
-      const rows = (await collect(embeddings.rowsOf(MODEL))).sort((a, b) =>
-        a.itemId.localeCompare(b.itemId),
-      );
-      expect(rows.map((row) => [row.itemId, row.version, Array.from(row.vector)])).toEqual([
+      const rows = latestPerItem(await collect(embeddings.rowsOf(MODEL)));
+      expect(rows).toEqual([
         ['item.1', 2, [1, 2, 3]],
         ['item.2', 1, [4, 5, 6]],
       ]);
-      const other = await collect(embeddings.rowsOf(OTHER));
-      expect(other.map((row) => [row.itemId, Array.from(row.vector)])).toEqual([
-        ['item.3', [0.5, -1.25, 3]],
+      expect(latestPerItem(await collect(embeddings.rowsOf(OTHER)))).toEqual([
+        ['item.3', 7, [0.5, -1.25, 3]],
       ]);
     });
+
+    it('a full write supersedes the rows stored before it, in its model space only', async () => {
+      const embeddings = stores.get(EmbeddingStore);
+      const space = { name: 'compacted', version: '1' };
+      const untouched = { name: 'compacted', version: '2' };
+      const row = (itemId: string, version: number, value: number) => ({
+        itemId,
+        version,
+        vector: Float32Array.from([value, value]),
+      });
+      await embeddings.appendRows([row('a', 1, 1), row('b', 1, 1)], space, 1_000);
+      await embeddings.appendRows([row('a', 2, 2)], space, 2_000);
+      await embeddings.appendRows([row('z', 1, 9)], untouched, 2_000);
+      await embeddings.replaceAllRows([row('a', 3, 3), row('b', 1, 1)], space, 60_000);
+
+      // Each item once: what was appended before the full write is gone.
+      const rows = await collect(embeddings.rowsOf(space));
+      expect(rows.map((r) => [r.itemId, r.version, Array.from(r.vector)])).toEqual([
+        ['a', 3, [3, 3]],
+        ['b', 1, [1, 1]],
+      ]);
+      expect(latestPerItem(await collect(embeddings.rowsOf(untouched)))).toEqual([
+        ['z', 1, [9, 9]],
+      ]);
+    });
+
+    if (mode === 'distributed') {
+      it('still reads rows stored one document per item (the shape before batches)', async () => {
+        const legacy = { name: 'legacy', version: '1' };
+        const collection = stores.get<Model<ItemEmbeddingDocument>>(
+          getModelToken(ItemEmbeddingDocument.name),
+        ).collection;
+        await collection.insertOne({
+          _id: 'old.item' as unknown as mongo.ObjectId,
+          model: legacy,
+          version: 4,
+          vector: new mongo.Binary(Buffer.from(Float32Array.from([1.5, -2]).buffer)),
+          updatedAt: new Date(500),
+        });
+        const embeddings = stores.get(EmbeddingStore);
+        await embeddings.appendRows(
+          [{ itemId: 'new.item', version: 1, vector: Float32Array.from([3, 4]) }],
+          legacy,
+          1_000,
+        );
+        expect(latestPerItem(await collect(embeddings.rowsOf(legacy)))).toEqual([
+          ['new.item', 1, [3, 4]],
+          ['old.item', 4, [1.5, -2]],
+        ]);
+      });
+    }
 
     it('returns user vectors only in the model space asked for', async () => {
       const embeddings = stores.get(EmbeddingStore);

@@ -13,7 +13,8 @@ import { requireEnv, uniqueTestPrefix } from './infra';
 import { type Mode } from './system';
 
 export interface StorageUnderTest {
-  get<T>(port: Abstract<T>): T;
+  /** A provider by class, or by string token (e.g. a mongoose model's). */
+  get<T>(port: Abstract<T> | string): T;
   readonly config: KairosConfig;
   close(): Promise<void>;
 }
@@ -42,7 +43,7 @@ export async function bootStorage(
   await app.init();
   return {
     config,
-    get: (port) => app.get(port),
+    get: <T>(port: Abstract<T> | string) => app.get<T>(port),
     close: async () => {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -25,15 +25,24 @@ class LiveState {
 /** Records what reached storage; fails the next `failures` writes like a database outage. */
 class RecordingStore extends EmbeddingStore {
   readonly rowWrites: ItemRowUpdate[][] = [];
+  /** 'full' or 'append', per entry of rowWrites. */
+  readonly writeKinds: string[] = [];
   readonly userWrites: string[][] = [];
   failures = 0;
 
-  saveRows(rows: readonly ItemRowUpdate[]): Promise<void> {
+  appendRows(rows: readonly ItemRowUpdate[]): Promise<void> {
+    return this.record('append', rows);
+  }
+  replaceAllRows(rows: readonly ItemRowUpdate[]): Promise<void> {
+    return this.record('full', rows);
+  }
+  private record(kind: string, rows: readonly ItemRowUpdate[]): Promise<void> {
     if (this.failures > 0) {
       this.failures -= 1;
       return Promise.reject(new Error('storage down'));
     }
     this.rowWrites.push(rows.map((row) => ({ ...row, vector: row.vector.slice() })));
+    this.writeKinds.push(kind);
     return Promise.resolve();
   }
   // eslint-disable-next-line require-yield -- nothing stored to read back in these tests
@@ -54,6 +63,7 @@ function setUp(intervalMs: number) {
   let model = MODEL_A;
   const engine = {
     exportRows: (ids: readonly string[]) => ids.map((id) => live.rows.get(id)!),
+    learnedItemIds: () => [...live.rows.keys()],
     userEmbedding: (id: string) => live.users.get(id),
   };
   const engines = {
@@ -110,6 +120,40 @@ describe('EmbeddingCheckpointService', () => {
 
     await checkpoint.flush();
     expect(store.rowWrites).toHaveLength(1);
+  });
+
+  it('appends changed rows, and writes all learned rows once the appends add up to the table', async () => {
+    const { live, store, checkpoint } = setUp(60_000);
+    for (const id of ['a', 'b', 'c', 'd']) live.learn(id, 1);
+    await checkpoint.changed(MODEL_A, ['a'], []);
+    await checkpoint.flush(); // the first write of a replica is a full one (it compacts)
+    live.learn('a', 2);
+    await checkpoint.changed(MODEL_A, ['a'], []);
+    await checkpoint.flush();
+    live.learn('b', 2);
+    live.learn('c', 2);
+    await checkpoint.changed(MODEL_A, ['b', 'c'], []);
+    await checkpoint.flush();
+    live.learn('d', 2);
+    await checkpoint.changed(MODEL_A, ['d'], []); // 1 + 2 + 1 appended rows: 4 learned rows
+    await checkpoint.flush();
+
+    expect(store.writeKinds).toEqual(['full', 'append', 'append', 'full']);
+    const ids = store.rowWrites.map((rows) => rows.map((row) => row.itemId));
+    expect(ids).toEqual([['a', 'b', 'c', 'd'], ['a'], ['b', 'c'], ['a', 'b', 'c', 'd']]);
+    expect(store.rowWrites[3]?.map((row) => row.version)).toEqual([2, 2, 2, 2]);
+  });
+
+  it('starts over with a full write when a new model serves', async () => {
+    const { live, store, checkpoint, serve } = setUp(60_000);
+    live.learn('a', 1);
+    live.learn('b', 1);
+    await checkpoint.changed(MODEL_A, ['a'], []);
+    await checkpoint.flush();
+    serve(MODEL_B);
+    await checkpoint.changed(MODEL_B, ['b'], []);
+    await checkpoint.flush();
+    expect(store.writeKinds).toEqual(['full', 'full']);
   });
 
   it('keeps the rows of a failed checkpoint for the next one', async () => {

@@ -36,6 +36,11 @@ export class EmbeddingCheckpointService implements OnModuleInit, OnApplicationSh
   private pending: Pending | null = null;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  /**
+   * Rows appended to storage since the last full write, for the model served then; null until
+   * this replica's first full write (which also compacts what earlier runs left).
+   */
+  private appendedSinceFullWrite: { model: ModelRef; rows: number } | null = null;
 
   constructor(
     private readonly engines: EngineService,
@@ -90,6 +95,9 @@ export class EmbeddingCheckpointService implements OnModuleInit, OnApplicationSh
     const started = performance.now();
     // Exported now, in one synchronous step: the latest values, copied before any await.
     const rows = engine.exportRows([...taken.itemIds]);
+    const learned = engine.learnedItemIds();
+    const fullWrite = this.fullWriteDue(model, rows.length, learned.length);
+    const stored = fullWrite ? engine.exportRows(learned) : rows;
     const users = [...taken.userIds].flatMap((userId) => {
       const vector = engine.userEmbedding(userId);
       return vector === undefined ? [] : [{ userId, vector: vector.slice() }];
@@ -101,12 +109,23 @@ export class EmbeddingCheckpointService implements OnModuleInit, OnApplicationSh
         'embedding.checkpoint',
         () =>
           Promise.all([
-            this.embeddings.saveRows(rows, model, now),
+            fullWrite
+              ? this.embeddings.replaceAllRows(stored, model, now)
+              : this.embeddings.appendRows(stored, model, now),
             this.embeddings.saveUsers(users, model, now),
             this.replication.publish(rows, model),
           ]),
-        { attributes: { 'kairos.item_rows': rows.length, 'kairos.users': users.length } },
+        {
+          attributes: {
+            'kairos.item_rows': rows.length,
+            'kairos.item_rows_stored': stored.length,
+            'kairos.full_write': fullWrite,
+            'kairos.users': users.length,
+          },
+        },
       );
+      const appended = fullWrite ? 0 : (this.appendedSinceFullWrite?.rows ?? 0) + rows.length;
+      this.appendedSinceFullWrite = { model, rows: appended };
       this.metrics.checkpointSeconds.observe((performance.now() - started) / 1_000);
     } catch (error) {
       // Back into the next checkpoint (merged with what changed meanwhile), never dropped.
@@ -122,6 +141,19 @@ export class EmbeddingCheckpointService implements OnModuleInit, OnApplicationSh
       }
       throw error;
     }
+  }
+
+  /**
+   * A full write (every learned row, then the older batches dropped) once the rows appended since
+   * the last one add up to the table's learned rows: storage then holds at most about twice the
+   * table, and each row costs at most two writes. Under steady traffic on a small catalog, where
+   * nearly every row changes within an interval, every checkpoint is a full write.
+   */
+  private fullWriteDue(model: ModelRef, changedRows: number, learnedRows: number): boolean {
+    if (changedRows === 0) return false;
+    const since = this.appendedSinceFullWrite;
+    if (since === null || !sameModel(since.model, model)) return true;
+    return since.rows + changedRows >= learnedRows;
   }
 
   private mark(model: ModelRef, itemIds: Iterable<string>, userIds: Iterable<string>): void {

@@ -5,24 +5,43 @@ import { type ModelRef } from '@kairos/model';
 import { type ItemRowUpdate } from '@kairos/recsys';
 import { ItemEmbeddingDocument, UserEmbeddingDocument } from './embedding.schema';
 import { EmbeddingStore } from './embedding.store';
+import { packRowBatches, unpackRowBatch } from './item-row-batches';
 
 /** `$in` lists are chunked (see the feature service's UserStateRepository for why). */
 const LOAD_CHUNK = 300;
 /**
- * Checkpoints write in bulkWrites of at most this many rows, one after the other. The
- * MongoDB-protocol server applies writes one command at a time: a single 1,000-row command held
- * it for about a second (measured, mongo-java-server), and every list and session write of the
- * pipeline waited behind it. Between chunks, those writes get their turn.
+ * User vectors are written in bulkWrites of at most this many, one after the other. The
+ * MongoDB-protocol server applies writes one command at a time: a single 1,000-document command
+ * held it for about a second (measured, mongo-java-server), and every list and session write of
+ * the pipeline waited behind it. Between chunks, those writes get their turn.
  */
 const WRITE_CHUNK = 200;
+/**
+ * A full write drops the batches stored before it, except those of the last few seconds: another
+ * replica may have written rows then that have not reached this one through the topic yet (they
+ * normally arrive within milliseconds; replica clocks are assumed to agree to well within this).
+ */
+const KEEP_AFTER_FULL_WRITE_MS = 10_000;
 
-interface StoredItemRow {
+/** A batch of rows as stored (see ItemEmbeddingDocument). */
+interface StoredRowBatch {
+  readonly model: ModelRef;
+  readonly itemIds: string[];
+  readonly versions: number[];
+  readonly vectors: mongo.Binary;
+  readonly updatedAt: Date;
+}
+
+/** One item's row in the shape written before rows were stored in batches. */
+interface StoredLegacyRow {
   readonly _id: string;
   readonly model: ModelRef;
   readonly version: number;
   readonly vector: mongo.Binary;
   readonly updatedAt: Date;
 }
+
+type StoredItemDocument = StoredRowBatch | StoredLegacyRow;
 
 interface StoredUserVector {
   readonly _id: string;
@@ -44,39 +63,57 @@ export class EmbeddingRepository extends EmbeddingStore implements OnModuleInit 
   /** Mongoose's autoIndex is off (StorageModule): indexes are created here, idempotently. */
   async onModuleInit(): Promise<void> {
     await this.itemCollection().createIndex(
-      { 'model.name': 1, 'model.version': 1 },
-      { name: 'model_name_version' },
+      { 'model.name': 1, 'model.version': 1, updatedAt: 1 },
+      { name: 'model_name_version_updated_at' },
     );
   }
 
-  async saveRows(rows: readonly ItemRowUpdate[], model: ModelRef, now: number): Promise<void> {
+  async appendRows(rows: readonly ItemRowUpdate[], model: ModelRef, now: number): Promise<void> {
+    // Packed now, synchronously: the engine keeps changing its rows during the awaits.
+    const batches = packRowBatches(rows);
     const updatedAt = new Date(now);
-    // Converted up front, synchronously: the engine keeps changing its rows during the awaits.
-    const operations = rows.map((row) => ({
-      replaceOne: {
-        filter: { _id: row.itemId },
-        replacement: {
-          model: { ...model },
-          version: row.version,
-          vector: toBinary(row.vector),
-          updatedAt,
-        },
-        upsert: true,
-      },
-    }));
-    await writeInChunks(this.itemCollection(), operations);
+    // One command per batch, so the pipeline's list and session writes get turns in between.
+    for (const batch of batches) {
+      await this.itemCollection().insertOne({
+        model: { ...model },
+        itemIds: batch.itemIds,
+        versions: batch.versions,
+        vectors: new mongo.Binary(batch.vectors),
+        updatedAt,
+      });
+    }
   }
 
-  /** Every row learned for `model` (query served by the model index). */
+  /** Appends every learned row, then drops the batches that made them redundant. */
+  async replaceAllRows(
+    rows: readonly ItemRowUpdate[],
+    model: ModelRef,
+    now: number,
+  ): Promise<void> {
+    await this.appendRows(rows, model, now);
+    await this.itemCollection().deleteMany({
+      'model.name': model.name,
+      'model.version': model.version,
+      updatedAt: { $lt: new Date(now - KEEP_AFTER_FULL_WRITE_MS) },
+    });
+  }
+
+  /** Rows stored for `model` in write order (query served by the model index). */
   async *rowsOf(model: ModelRef): AsyncGenerator<ItemRowUpdate> {
-    const cursor = this.itemCollection().find(
-      { 'model.name': model.name, 'model.version': model.version },
-      // MONGODB_OPERATION_TIMEOUT_MS bounds each batch of the cursor, not the whole restore,
-      // which for a large catalog may rightly take longer.
-      { timeoutMode: mongo.CursorTimeoutMode.ITERATION },
-    );
+    const cursor = this.itemCollection()
+      .find(
+        { 'model.name': model.name, 'model.version': model.version },
+        // MONGODB_OPERATION_TIMEOUT_MS bounds each batch of the cursor, not the whole restore,
+        // which for a large catalog may rightly take longer.
+        { timeoutMode: mongo.CursorTimeoutMode.ITERATION },
+      )
+      .sort({ updatedAt: 1, _id: 1 });
     for await (const doc of cursor) {
-      yield { itemId: doc._id, version: doc.version, vector: fromBinary(doc.vector) };
+      if ('itemIds' in doc) {
+        yield* unpackRowBatch({ ...doc, vectors: doc.vectors.buffer });
+      } else {
+        yield { itemId: String(doc._id), version: doc.version, vector: fromBinary(doc.vector) };
+      }
     }
   }
 
@@ -111,8 +148,8 @@ export class EmbeddingRepository extends EmbeddingStore implements OnModuleInit 
     return found;
   }
 
-  private itemCollection(): mongo.Collection<StoredItemRow> {
-    return this.items.collection as unknown as mongo.Collection<StoredItemRow>;
+  private itemCollection(): mongo.Collection<StoredItemDocument> {
+    return this.items.collection as unknown as mongo.Collection<StoredItemDocument>;
   }
 
   private userCollection(): mongo.Collection<StoredUserVector> {

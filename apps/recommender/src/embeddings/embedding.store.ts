@@ -5,10 +5,22 @@ import { type ItemRowUpdate } from '@kairos/recsys';
  * Port: online-learned item rows and user vectors, each in the space of the model named.
  * Adapters: MongoDB (`item_embeddings`, `user_embeddings`; EmbeddingRepository) and memory.
  * Both copy vectors on the way in and out (the engine keeps mutating its rows).
+ *
+ * Item rows are written as a log with periodic full writes: `appendRows` stores the rows changed
+ * since the last write, `replaceAllRows` every learned row, after which what was stored before
+ * may be dropped. The caller decides when a full write is due (it knows the table's size).
  */
 export abstract class EmbeddingStore {
-  abstract saveRows(rows: readonly ItemRowUpdate[], model: ModelRef, now: number): Promise<void>;
-  /** Every row learned for `model`. */
+  abstract appendRows(rows: readonly ItemRowUpdate[], model: ModelRef, now: number): Promise<void>;
+  abstract replaceAllRows(
+    rows: readonly ItemRowUpdate[],
+    model: ModelRef,
+    now: number,
+  ): Promise<void>;
+  /**
+   * Rows stored for `model`, in the order they were written: an item may come more than once,
+   * its latest row last. Applying them in order (stale versions ignored) restores the table.
+   */
   abstract rowsOf(model: ModelRef): AsyncGenerator<ItemRowUpdate>;
   abstract saveUsers(
     vectors: ReadonlyArray<{ userId: string; vector: Float32Array }>,

@@ -37,7 +37,7 @@ export class MemoryEmbeddingStore extends EmbeddingStore implements SnapshotPart
     snapshots.register(this);
   }
 
-  saveRows(rows: readonly ItemRowUpdate[], model: ModelRef, _now: number): Promise<void> {
+  appendRows(rows: readonly ItemRowUpdate[], model: ModelRef, _now: number): Promise<void> {
     for (const row of rows) {
       this.items.set(row.itemId, {
         model: { ...model },
@@ -46,6 +46,17 @@ export class MemoryEmbeddingStore extends EmbeddingStore implements SnapshotPart
       });
     }
     return Promise.resolve();
+  }
+
+  async replaceAllRows(
+    rows: readonly ItemRowUpdate[],
+    model: ModelRef,
+    now: number,
+  ): Promise<void> {
+    for (const [itemId, row] of [...this.items]) {
+      if (sameModel(row.model, model)) this.items.delete(itemId);
+    }
+    await this.appendRows(rows, model, now);
   }
 
   async *rowsOf(model: ModelRef): AsyncGenerator<ItemRowUpdate> {

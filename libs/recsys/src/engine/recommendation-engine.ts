@@ -161,6 +161,11 @@ export class RecommendationEngine implements Recommender {
     return itemIds.map((itemId) => this.table.exportRow(itemId));
   }
 
+  /** Items whose live row differs from the model's base row (learned here or replicated). */
+  learnedItemIds(): string[] {
+    return this.table.learnedItemIds();
+  }
+
   /** Applies a row learned by another replica; stale versions are ignored. */
   applyRow(update: ItemRowUpdate): boolean {
     return this.table.applyRow(update);

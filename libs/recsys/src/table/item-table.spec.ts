@@ -49,6 +49,14 @@ describe('ItemTable', () => {
     expect(Array.from(table.exportRow('a').vector)).toEqual([7, 7]);
   });
 
+  it('lists as learned only the rows stepped here or applied from elsewhere', () => {
+    const table = seeded();
+    expect(table.learnedItemIds()).toEqual([]);
+    table.touch([2]);
+    table.applyRow({ itemId: 'new', vector: Float32Array.from([1, 1]), version: 4 });
+    expect(table.learnedItemIds()).toEqual(['c', 'new']);
+  });
+
   it('clips a row to a maximum norm without changing its direction', () => {
     const table = seeded();
     table.clipRowNorm(2, Math.SQRT2);

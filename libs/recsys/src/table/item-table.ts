@@ -165,6 +165,15 @@ export class ItemTable {
     return true;
   }
 
+  /** Items whose row was learned online here or applied from elsewhere (version above 0). */
+  learnedItemIds(): string[] {
+    const learned: string[] = [];
+    for (let row = 0; row < this.rowCount; row++) {
+      if ((this.versions[row] ?? 0) > 0) learned.push(this.itemIdAt(row));
+    }
+    return learned;
+  }
+
   /** A copy of the row as a replicable update. */
   exportRow(itemId: string): ItemRowUpdate {
     const row = this.rowOf(itemId);
