@@ -162,6 +162,24 @@ describe('message tracing helpers', () => {
     expect(exporter.getFinishedSpans()).toEqual([]);
   });
 
+  it('in a batch mixing sampled and unsampled records, spans only the sampled ones', async () => {
+    const unsampled = {
+      headers: { traceparent: `00-${'e'.repeat(32)}-${'5'.repeat(16)}-00`, 'kairos-event-id': 'u' },
+    };
+    const sampledParent = `00-${'f'.repeat(32)}-${'6'.repeat(16)}-01`;
+    const sampled = { headers: { traceparent: sampledParent, 'kairos-event-id': 's' } };
+    const sent: TracedMessage[][] = [];
+    await tracePublish('events', [unsampled, sampled], (traced) => {
+      sent.push(traced);
+      return Promise.resolve();
+    });
+    const [publish, ...others] = named('publish events');
+    expect(others).toEqual([]);
+    expect(publish?.spanContext().traceId).toBe('f'.repeat(32));
+    expect(sent[0]?.[0]).toBe(unsampled);
+    expect(sent[0]?.[1]?.headers?.traceparent).toBe(`00-${'f'.repeat(32)}-${idOf(publish)}-01`);
+  });
+
   it('with tracing off only passes the trace headers through', async () => {
     const records = await producedRecords();
     markTracingEnabled(false);

@@ -49,6 +49,10 @@ export async function tracePublish<M extends TracedMessage, T>(
     { span: Span | null; headers: Record<string, string> }
   >();
   const traced = messages.map((message) => {
+    // In a batch that mixes sampled and unsampled requests' records (nearly every coalesced
+    // batch at a low ratio), those naming an unsampled trace go on as they are: no span, and
+    // their headers already carry the trace.
+    if (namesUnsampledTrace(message)) return message;
     const named = message.headers?.traceparent;
     let publish = spans.get(named);
     if (publish === undefined) {
