@@ -146,8 +146,8 @@ export class EmbeddingCheckpointService implements OnModuleInit, OnApplicationSh
   /**
    * A full write (every learned row, then the older batches dropped) once the rows appended since
    * the last one add up to the table's learned rows: storage then holds at most about twice the
-   * table, and each row costs at most two writes. Under steady traffic on a small catalog, where
-   * nearly every row changes within an interval, every checkpoint is a full write.
+   * table, and each row costs at most two writes. When most learned rows change within an
+   * interval (steady traffic over few users), every checkpoint is a full write.
    */
   private fullWriteDue(model: ModelRef, changedRows: number, learnedRows: number): boolean {
     if (changedRows === 0) return false;
