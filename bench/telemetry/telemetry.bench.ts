@@ -135,11 +135,15 @@ async function deploy(
     KAIROS_INSTANCE_ID: `bench-${index}`,
     ...mode.env(endpoint),
   });
-  const profile = cpuProfileFlags(
-    args['cpu-prof-dir'] && resolve(args['cpu-prof-dir'], `ingest-${index}`),
+  const profile = (app: string) =>
+    cpuProfileFlags(args['cpu-prof-dir'] && resolve(args['cpu-prof-dir'], `${app}-${index}`));
+  const ingest = await startAppProcess('ingest', env, BASE_PORT + 1 + index * 2, profile('ingest'));
+  const recommender = await startAppProcess(
+    'recommender',
+    env,
+    BASE_PORT + 2 + index * 2,
+    profile('recommender'),
   );
-  const ingest = await startAppProcess('ingest', env, BASE_PORT + 1 + index * 2, profile);
-  const recommender = await startAppProcess('recommender', env, BASE_PORT + 2 + index * 2);
   const cached = await cacheUsers({
     scope,
     vocabulary,

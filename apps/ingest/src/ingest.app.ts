@@ -22,4 +22,5 @@ export const ingestApp: AppDefinition = {
     'Validates client events and catalog updates and publishes them to Kafka keyed by userId / itemId.',
   module: IngestModule,
   readiness: [EventLogReadiness],
+  handlersTakeRequestTrace: true,
 };

@@ -80,6 +80,23 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
     default: '1.0',
     meaning: 'Sampling ratio from 0 to 1 for the `*traceidratio` samplers.',
   },
+  OTEL_BSP_SCHEDULE_DELAY: {
+    default: '5000',
+    meaning: 'Milliseconds finished spans wait before a batch is exported.',
+  },
+  OTEL_BSP_EXPORT_TIMEOUT: {
+    default: '30000',
+    meaning: 'Milliseconds one export may take before it counts as failed (its spans are dropped).',
+  },
+  OTEL_BSP_MAX_QUEUE_SIZE: {
+    default: '8192',
+    meaning:
+      'Finished spans held for export; beyond it new spans are dropped, counted and logged (never blocking a request).',
+  },
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: {
+    default: '512',
+    meaning: 'Spans per export request; a full batch is exported without waiting for the delay.',
+  },
   KAIROS_INSTANCE_ID: {
     default: '`<hostname>-<pid>`',
     meaning: 'Identifies this replica in logs, metrics and Kafka client ids.',

@@ -93,6 +93,24 @@ export class EnvironmentSchema {
 
   @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(1) OTEL_TRACES_SAMPLER_ARG?: number;
 
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(600_000) OTEL_BSP_SCHEDULE_DELAY?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(600_000) OTEL_BSP_EXPORT_TIMEOUT?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  OTEL_BSP_MAX_QUEUE_SIZE?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE?: number;
+
   @IsOptional()
   @Matches(/^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/, {
     message: 'KAFKA_BROKERS must be a comma-separated list of host:port',

@@ -280,6 +280,24 @@ describe('loadTelemetryConfig', () => {
     ).toEqual({ kind: 'none' });
   });
 
+  it('reads span export batching, with defaults, and refuses a bad value naming it', () => {
+    expect(loadTelemetryConfig('ingest', {}).batching).toEqual({
+      scheduleDelayMs: 5_000,
+      exportTimeoutMs: 30_000,
+      maxQueueSize: 8_192,
+      maxExportBatchSize: 512,
+    });
+    expect(
+      loadTelemetryConfig('ingest', {
+        OTEL_BSP_SCHEDULE_DELAY: '200',
+        OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '64',
+      }).batching,
+    ).toMatchObject({ scheduleDelayMs: 200, maxExportBatchSize: 64 });
+    expect(() => loadTelemetryConfig('ingest', { OTEL_BSP_MAX_QUEUE_SIZE: '0' })).toThrow(
+      /OTEL_BSP_MAX_QUEUE_SIZE/,
+    );
+  });
+
   it('reads the sampler, service name and resource attributes', () => {
     const config = loadTelemetryConfig('recommender', {
       OTEL_TRACES_EXPORTER: 'otlp',

@@ -18,6 +18,13 @@ export type TraceExport =
       readonly protocol: (typeof OTLP_PROTOCOLS)[number];
     };
 
+export interface SpanBatching {
+  readonly scheduleDelayMs: number;
+  readonly exportTimeoutMs: number;
+  readonly maxQueueSize: number;
+  readonly maxExportBatchSize: number;
+}
+
 export interface TelemetryConfig {
   readonly serviceName: string;
   readonly instanceId: string;
@@ -26,6 +33,8 @@ export interface TelemetryConfig {
   readonly sampler: (typeof TRACES_SAMPLERS)[number];
   /** Ratio for the `*traceidratio` samplers. */
   readonly samplerRatio: number;
+  /** Span export batching (the OTEL_BSP_* variables). */
+  readonly batching: SpanBatching;
   readonly logFormat: 'json' | 'text';
 }
 
@@ -47,6 +56,12 @@ export function telemetryConfigOf(app: AppName, parsed: EnvironmentSchema): Tele
     export: traceExportOf(parsed),
     sampler: parsed.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on',
     samplerRatio: parsed.OTEL_TRACES_SAMPLER_ARG ?? 1,
+    batching: {
+      scheduleDelayMs: parsed.OTEL_BSP_SCHEDULE_DELAY ?? 5_000,
+      exportTimeoutMs: parsed.OTEL_BSP_EXPORT_TIMEOUT ?? 30_000,
+      maxQueueSize: parsed.OTEL_BSP_MAX_QUEUE_SIZE ?? 8_192,
+      maxExportBatchSize: parsed.OTEL_BSP_MAX_EXPORT_BATCH_SIZE ?? 512,
+    },
     logFormat: logFormatOf(parsed),
   };
 }

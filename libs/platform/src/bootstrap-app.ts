@@ -56,6 +56,13 @@ export interface AppDefinition {
    * registered globally so the app's own module injects the ports without importing them.
    */
   readonly storage?: (config: KairosConfig) => readonly DynamicModule[];
+  /**
+   * The app's handlers take their trace from the request (`requestTrace`) and pass it on, so
+   * requests need not run in the server span's context: ingest, whose handlers only validate
+   * and publish. An app that reads MongoDB or runs inference while serving leaves it unset, so
+   * instrumentations and nested spans find the request's span.
+   */
+  readonly handlersTakeRequestTrace?: boolean;
   /** Readiness checks behind /health/ready: port tokens resolve to the mode's adapters. */
   readonly readiness?: ReadonlyArray<Type<ReadinessCheck> | Abstract<ReadinessCheck>>;
 }
@@ -86,7 +93,13 @@ export async function createKairosApp(
     },
   );
   app.enableShutdownHooks();
-  configureHttpApp(app, config, tracingEnabled() ? serverSpanTracer : null);
+  configureHttpApp(
+    app,
+    config,
+    tracingEnabled()
+      ? serverSpanTracer({ enterContext: definition.handlersTakeRequestTrace !== true })
+      : null,
+  );
   installHttpMetrics(app.getHttpAdapter().getInstance(), app.get<Registry>(METRICS_REGISTRY));
   setupOpenApi(app, definition);
   const bindings: ReadonlyArray<{ groupId: string; topics?: readonly TopicName[] }> =

@@ -13,10 +13,10 @@ import {
 } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { kairosInstrumentations } from './tracing/instrumentations';
 import { samplerFor } from './tracing/sampler';
+import { SpanBatcher } from './tracing/span-batcher';
 import { spanExporterFor } from './tracing/span-exporter';
 import { markTracingEnabled } from './tracing/tracing-state';
 
@@ -53,8 +53,9 @@ export function startTelemetry(app: AppName): {
       'kairos.app': app,
     }),
     sampler: samplerFor(config),
-    // Batched export off the hot path; spans of unsampled traces never reach the processor.
-    spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: 8_192 })],
+    // Batched export off the hot path, entering no context (see SpanBatcher); spans of
+    // unsampled traces never reach it.
+    spanProcessors: [new SpanBatcher(exporter, config.batching)],
     textMapPropagator: new CompositePropagator({
       propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
     }),

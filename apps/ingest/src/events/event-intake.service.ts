@@ -9,7 +9,7 @@ import {
   type UserEventMessage,
   validateDto,
 } from '@kairos/contracts';
-import { KairosError, type RequestTrace } from '@kairos/http';
+import { KairosError, logInTrace, type RequestTrace } from '@kairos/http';
 import { type OutboundMessage } from '@kairos/messaging';
 import { withSpanSync } from '@kairos/telemetry';
 import { IngestMetrics } from '../ingest.metrics';
@@ -47,11 +47,15 @@ export class EventIntakeService {
 
   /** `dto` was validated by the global pipe; only the clock-dependent rules remain. */
   async acceptOne(dto: IngestEventDto, trace: RequestTrace): Promise<{ eventId: string }> {
-    const normalized = withSpanSync('ingest.validate', (span) => {
-      const result = normalizeEvent(dto, this.clock(), this.config.ingest.maxEventAgeMs);
-      span?.setAttribute('kairos.valid', !('issues' in result));
-      return result;
-    });
+    const normalized = withSpanSync(
+      'ingest.validate',
+      (span) => {
+        const result = normalizeEvent(dto, this.clock(), this.config.ingest.maxEventAgeMs);
+        span?.setAttribute('kairos.valid', !('issues' in result));
+        return result;
+      },
+      { parent: trace },
+    );
     if ('issues' in normalized) {
       this.countRejections('single', normalized.issues);
       throw KairosError.validation(normalized.issues);
@@ -65,12 +69,16 @@ export class EventIntakeService {
     const receivedAt = this.clock();
     const results: BatchEntryResult[] = [];
     const messages: UserEventMessage[] = [];
-    withSpanSync('ingest.validate', (span) => {
-      span?.setAttribute('kairos.batch.entries', entries.length);
-      entries.forEach((entry, index) =>
-        this.validateEntry(entry, index, receivedAt, results, messages),
-      );
-    });
+    withSpanSync(
+      'ingest.validate',
+      (span) => {
+        span?.setAttribute('kairos.batch.entries', entries.length);
+        entries.forEach((entry, index) =>
+          this.validateEntry(entry, index, receivedAt, results, messages),
+        );
+      },
+      { parent: trace },
+    );
     await this.publish(messages, trace, 'batch');
     return { accepted: messages.length, rejected: results.length - messages.length, results };
   }
@@ -122,7 +130,9 @@ export class EventIntakeService {
       throw error;
     }
     this.metrics.eventsAccepted.inc({ endpoint }, messages.length);
-    this.logger.debug(`accepted ${messages.length} event(s), first ${messages[0]?.eventId}`);
+    logInTrace(trace, () =>
+      this.logger.debug(`accepted ${messages.length} event(s), first ${messages[0]?.eventId}`),
+    );
   }
 
   private countRejections(endpoint: string, issues: readonly FieldIssue[]): void {

@@ -6,6 +6,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import { type KairosReply, type KairosRequest, matchedRoute } from '../request/kairos-request';
+import { logInTrace } from '../request/log-trace';
 import { ErrorCode, httpStatusOf } from './error-code';
 import { KairosError } from './kairos.error';
 
@@ -68,10 +69,12 @@ function toKairosError(exception: unknown, request: KairosRequest): KairosError 
   if (fastifyError !== null) return fastifyError;
   if (exception instanceof HttpException) return fromHttpException(exception);
   // The route template, not the path: a path can carry ids, or a key pasted in the wrong place.
-  logger.error(
-    `unhandled error on ${request.method} ${matchedRoute(request) ?? '(no route)'} ` +
-      `trace=${request.kairosTrace?.traceId ?? '-'}`,
-    exception instanceof Error ? exception.stack : String(exception),
+  logInTrace(request.kairosTrace, () =>
+    logger.error(
+      `unhandled error on ${request.method} ${matchedRoute(request) ?? '(no route)'} ` +
+        `trace=${request.kairosTrace?.traceId ?? '-'}`,
+      exception instanceof Error ? exception.stack : String(exception),
+    ),
   );
   return new KairosError(ErrorCode.Internal, 'internal error');
 }

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { type FastifyInstance } from 'fastify';
 import { type KairosRequest, matchedRoute } from './kairos-request';
+import { logInTrace } from './log-trace';
 
 const logger = new Logger('access');
 
@@ -12,10 +13,13 @@ const logger = new Logger('access');
 export function installAccessLog(server: FastifyInstance): void {
   server.addHook('onResponse', (request, reply, done) => {
     const { apiKey, kairosTrace } = request as KairosRequest;
-    logger.debug(
-      `${request.method} ${matchedRoute(request) ?? '(no route)'} ${reply.statusCode} ` +
-        `${reply.elapsedTime.toFixed(1)}ms key=${apiKey?.name ?? '-'} ` +
-        `trace=${kairosTrace?.traceId ?? '-'}`,
+    // After the response, outside the request's context: the ids are given explicitly.
+    logInTrace(kairosTrace, () =>
+      logger.debug(
+        `${request.method} ${matchedRoute(request) ?? '(no route)'} ${reply.statusCode} ` +
+          `${reply.elapsedTime.toFixed(1)}ms key=${apiKey?.name ?? '-'} ` +
+          `trace=${kairosTrace?.traceId ?? '-'}`,
+      ),
     );
     done();
   });

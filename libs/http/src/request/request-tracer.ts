@@ -20,7 +20,10 @@ export interface TracedRequest {
   readonly trace: RequestTrace;
   /** Whether the span is recorded (sampled); only then does it need ending. */
   readonly recording: boolean;
-  /** Runs the rest of the request inside the span's context (for child spans and log ids). */
+  /**
+   * Runs the rest of the request: inside the span's context (for child spans and log ids), or,
+   * for an app whose handlers take the trace from the request, as it is.
+   */
   run(next: () => void): void;
   /** Ends a recorded span, named after the matched route template when there is one. */
   end(outcome: { readonly statusCode: number; readonly route: string | null }): void;

@@ -1,5 +1,6 @@
 import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { logInTrace, traceFromHeaders } from '@kairos/http';
 import { JsonLogger } from './json.logger';
 
 describe('JsonLogger', () => {
@@ -34,6 +35,16 @@ describe('JsonLogger', () => {
         trace_id: spanContext.traceId,
         span_id: spanContext.spanId,
       }),
+      expect.not.objectContaining({ trace_id: expect.anything() }),
+    ]);
+  });
+
+  it("gives lines logged for a request outside its context that request's ids", () => {
+    const trace = traceFromHeaders(`00-${'c'.repeat(32)}-${'d'.repeat(16)}-01`, undefined);
+    logInTrace(trace, () => logger.log('accepted 1 event(s)', 'events'));
+    logger.log('after', 'events');
+    expect(parsed()).toEqual([
+      expect.objectContaining({ trace_id: 'c'.repeat(32), span_id: trace.spanId }),
       expect.not.objectContaining({ trace_id: expect.anything() }),
     ]);
   });

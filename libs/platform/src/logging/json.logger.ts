@@ -1,11 +1,12 @@
 import { type LoggerService, type LogLevel } from '@nestjs/common';
+import { loggingTrace } from '@kairos/http';
 import { activeTraceIds } from '@kairos/telemetry';
 
 type Write = (line: string) => void;
 
 /**
  * LOG_FORMAT=json: one JSON object per line, with `trace_id` and `span_id` of the span the line
- * was written in, so a log pipeline can join logs to traces (and the hops of one event to each
+ * was written in (or of the request `logInTrace` names), so a log pipeline can join logs to traces (and the hops of one event to each
  * other). Nest passes `(message, ...params, context)` and, for errors, a stack before the context.
  */
 export class JsonLogger implements LoggerService {
@@ -57,7 +58,7 @@ export class JsonLogger implements LoggerService {
         : message instanceof Error
           ? message.stack
           : undefined;
-    const ids = activeTraceIds();
+    const ids = loggingTrace() ?? activeTraceIds();
     const line = {
       time: new Date().toISOString(),
       level: level === 'log' ? 'info' : level,

@@ -50,3 +50,11 @@ export function activeTraceIds(): { traceId: string; spanId: string; sampled: bo
   const { traceId, spanId, traceFlags } = spanContext;
   return { traceId, spanId, sampled: (traceFlags & TraceFlags.SAMPLED) !== 0 };
 }
+
+/** `00-<trace id>-<span id>-<flags>` with the sampled bit clear, read without parsing headers. */
+const UNSAMPLED_TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f][02468ace]$/;
+
+/** Whether `traceparent` names a trace sampling left out (nothing of it would be recorded). */
+export function isUnsampledTraceparent(traceparent: string): boolean {
+  return UNSAMPLED_TRACEPARENT.test(traceparent);
+}

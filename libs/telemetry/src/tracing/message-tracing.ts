@@ -10,7 +10,12 @@ import {
   SpanKind,
   trace,
 } from '@opentelemetry/api';
-import { inUnsampledTrace, traceSpanContext, unsampledTraceContext } from './active-trace';
+import {
+  inUnsampledTrace,
+  isUnsampledTraceparent,
+  traceSpanContext,
+  unsampledTraceContext,
+} from './active-trace';
 import { endSpans, tracer } from './spans';
 import { tracingEnabled } from './tracing-state';
 
@@ -187,12 +192,9 @@ export function traceHeadersFrom(consumed: TracedMessage): Record<string, string
   return headers;
 }
 
-/** `00-<trace id>-<span id>-<flags>` with the sampled bit clear, read without parsing headers. */
-const UNSAMPLED_TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f][02468ace]$/;
-
 function namesUnsampledTrace(message: TracedMessage): boolean {
   const traceparent = message.headers?.traceparent;
-  return traceparent !== undefined && UNSAMPLED_TRACEPARENT.test(traceparent);
+  return traceparent !== undefined && isUnsampledTraceparent(traceparent);
 }
 
 function messagingAttributes(topic: string, operation: string): Attributes {

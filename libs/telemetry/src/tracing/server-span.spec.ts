@@ -1,4 +1,4 @@
-import { context, SpanKind, trace } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -11,11 +11,11 @@ import { Logger } from '@nestjs/common';
 import { type Server } from 'node:http';
 import fastify, { type FastifyInstance } from 'fastify';
 import request from 'supertest';
-import { installHttpPolicies, type KairosRequest } from '@kairos/http';
+import { installHttpPolicies, type KairosRequest, requestTrace } from '@kairos/http';
 import { activeTraceIds } from './active-trace';
 import { tracePublish } from './message-tracing';
 import { serverSpanTracer } from './server-span';
-import { withSpan } from './spans';
+import { withSpan, withSpanSync } from './spans';
 import { markTracingEnabled } from './tracing-state';
 import { installTestTracing } from '../../../../test/support/test-tracing';
 
@@ -46,9 +46,13 @@ describe('server spans made by the trace hooks', () => {
   let seen: Seen | undefined;
 
   /** The app's own HTTP policies (installHttpPolicies) around three routes. */
-  async function app(tracing: boolean): Promise<Server> {
+  async function app(tracing: boolean, enterContext = true): Promise<Server> {
     const server = fastify();
-    installHttpPolicies(server, { logLevel: 'info' }, tracing ? serverSpanTracer : null);
+    installHttpPolicies(
+      server,
+      { logLevel: 'info' },
+      tracing ? serverSpanTracer({ enterContext }) : null,
+    );
     server.post('/items/:itemId', async (req, reply) => {
       // Past an await, as in a Nest handler after guards and pipes.
       await Promise.resolve();
@@ -65,6 +69,17 @@ describe('server spans made by the trace hooks', () => {
       return reply
         .status(202)
         .send({ ok: true, trace: (req as KairosRequest).kairosTrace?.traceId });
+    });
+    // A handler that takes its trace from the request, as ingest's do.
+    server.post('/events', (req, reply) => {
+      const trace = requestTrace(req as KairosRequest);
+      withSpanSync('validate', () => undefined, { parent: trace });
+      seen = {
+        ids: activeTraceIds(),
+        spanInContext: context.active() !== ROOT_CONTEXT,
+        published: undefined,
+      };
+      return reply.status(202).send({ ok: true });
     });
     server.get('/boom', (_req, reply) => reply.status(500).send({ error: 'boom' }));
     server.get('/health/live', () => ({ status: 'ok' }));
@@ -161,6 +176,25 @@ describe('server spans made by the trace hooks', () => {
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(response.body).toEqual({ ok: true, trace: traceId });
     expect(seen?.ids).toMatchObject({ traceId, sampled: false });
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it('without entering a context, gives handlers the trace through the request', async () => {
+    const response = await request(await app(true, false))
+      .post('/events')
+      .expect(202);
+    const [server] = spansNamed('POST /events');
+    const [validate] = spansNamed('validate');
+    expect(response.headers['x-trace-id']).toBe(server?.spanContext().traceId);
+    expect(validate?.parentSpanContext?.spanId).toBe(server?.spanContext().spanId);
+    expect(seen).toMatchObject({ ids: null, spanInContext: false });
+    // Unsampled: the same ids on the response, and no span at all.
+    rootSamples = false;
+    exporter.reset();
+    const unsampled = await request(await app(true, false))
+      .post('/events')
+      .expect(202);
+    expect(unsampled.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
     expect(exporter.getFinishedSpans()).toEqual([]);
   });
 

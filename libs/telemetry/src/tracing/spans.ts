@@ -1,12 +1,15 @@
 import {
   type Attributes,
+  context,
   type Link,
+  propagation,
+  ROOT_CONTEXT,
   type Span,
   SpanStatusCode,
   trace,
   type Tracer,
 } from '@opentelemetry/api';
-import { inUnsampledTrace } from './active-trace';
+import { inUnsampledTrace, isUnsampledTraceparent } from './active-trace';
 import { tracingEnabled } from './tracing-state';
 
 let cached: Tracer | null = null;
@@ -30,23 +33,37 @@ export function withSpan<T>(
   return tracer().startActiveSpan(name, options, (span) => endSpans([span], () => work(span)));
 }
 
-/** The same, for synchronous work (validation). */
+/** A parent named by W3C trace headers, such as a request's `RequestTrace`. */
+export interface TraceParent {
+  readonly traceparent: string;
+  readonly tracestate?: string;
+}
+
+/**
+ * The same for synchronous work (validation), as a child of `parent` when given, else of the
+ * active span. The span is not made active: synchronous work makes no spans of its own, and
+ * entering a context would switch on AsyncLocalStorage's promise hooks (see server-span.ts).
+ */
 export function withSpanSync<T>(
   name: string,
   work: (span: Span | null) => T,
-  options: { attributes?: Attributes } = {},
+  options: { attributes?: Attributes; parent?: TraceParent } = {},
 ): T {
-  if (!tracingEnabled() || inUnsampledTrace()) return work(null);
-  return tracer().startActiveSpan(name, options, (span) => {
-    try {
-      return work(span);
-    } catch (error) {
-      recordFailure([span], error);
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  if (!tracingEnabled()) return work(null);
+  const { parent, attributes } = options;
+  if (parent !== undefined && isUnsampledTraceparent(parent.traceparent)) return work(null);
+  const parentContext =
+    parent === undefined ? context.active() : propagation.extract(ROOT_CONTEXT, parent);
+  if (inUnsampledTrace(parentContext)) return work(null);
+  const span = tracer().startSpan(name, { attributes }, parentContext);
+  try {
+    return work(span);
+  } catch (error) {
+    recordFailure([span], error);
+    throw error;
+  } finally {
+    span.end();
+  }
 }
 
 /** Ends `spans` when `work` settles, marking them failed when it rejects. */
