@@ -13,6 +13,12 @@ export { ApiKeyAuthenticator } from './auth/api-key.authenticator';
 export { TokenBuckets } from './auth/token-bucket';
 export { type KairosReply, type KairosRequest, matchedRoute } from './request/kairos-request';
 export { type RequestTracer, type TracedRequest } from './request/request-tracer';
-export { traceFromHeaders, requestTrace, type RequestTrace } from './request/trace-context';
+export {
+  acceptedBaggage,
+  recordTraceHeaders,
+  traceFromHeaders,
+  requestTrace,
+  type RequestTrace,
+} from './request/trace-context';
 export { logInTrace, loggingTrace } from './request/log-trace';
 export { checkedEntityId } from './request/checked-entity-id';

@@ -9,7 +9,7 @@ import {
   type UserEventMessage,
   validateDto,
 } from '@kairos/contracts';
-import { KairosError, logInTrace, type RequestTrace } from '@kairos/http';
+import { KairosError, logInTrace, recordTraceHeaders, type RequestTrace } from '@kairos/http';
 import { type OutboundMessage } from '@kairos/messaging';
 import { withSpanSync } from '@kairos/telemetry';
 import { IngestMetrics } from '../ingest.metrics';
@@ -148,8 +148,7 @@ function toRecord(message: UserEventMessage, trace: RequestTrace): OutboundMessa
       [RecordHeader.EventId]: message.eventId,
       [RecordHeader.SchemaVersion]: SCHEMA_VERSION,
       [RecordHeader.ContentType]: 'application/json',
-      traceparent: trace.traceparent,
-      ...(trace.tracestate !== undefined ? { tracestate: trace.tracestate } : {}),
+      ...recordTraceHeaders(trace),
     },
   };
 }

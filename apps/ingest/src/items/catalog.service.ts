@@ -7,7 +7,7 @@ import {
   SCHEMA_VERSION,
   Topic,
 } from '@kairos/contracts';
-import { type RequestTrace } from '@kairos/http';
+import { recordTraceHeaders, type RequestTrace } from '@kairos/http';
 import { GuardedPublisher } from '../publishing/guarded-publisher';
 
 /** Catalog updates go to the compacted `items` topic keyed by itemId; a delete is a tombstone. */
@@ -45,7 +45,6 @@ function headers(trace: RequestTrace): Record<string, string> {
   return {
     [RecordHeader.SchemaVersion]: SCHEMA_VERSION,
     [RecordHeader.ContentType]: 'application/json',
-    traceparent: trace.traceparent,
-    ...(trace.tracestate !== undefined ? { tracestate: trace.tracestate } : {}),
+    ...recordTraceHeaders(trace),
   };
 }

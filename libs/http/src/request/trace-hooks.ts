@@ -23,7 +23,12 @@ export function installTraceHooks(server: FastifyInstance, tracer: RequestTracer
     const traced =
       tracer !== null && !UNTRACED_PATHS.test(request.url) ? tracer.start(request) : null;
     const requestTrace =
-      traced?.trace ?? traceFromHeaders(request.headers.traceparent, request.headers.tracestate);
+      traced?.trace ??
+      traceFromHeaders(
+        request.headers.traceparent,
+        request.headers.tracestate,
+        request.headers.baggage,
+      );
     kairos.kairosTrace = requestTrace;
     kairos.kairosTracing = traced;
     reply.header('x-trace-id', requestTrace.traceId);

@@ -187,8 +187,9 @@ describe('server spans made by the trace hooks', () => {
     const [validate] = spansNamed('validate');
     expect(response.headers['x-trace-id']).toBe(server?.spanContext().traceId);
     expect(validate?.parentSpanContext?.spanId).toBe(server?.spanContext().spanId);
+    expect(validate?.parentSpanContext?.isRemote).toBe(false);
     expect(seen).toMatchObject({ ids: null, spanInContext: false });
-    // Unsampled: the same ids on the response, and no span at all.
+    // Unsampled: ids on the response, nothing recorded.
     rootSamples = false;
     exporter.reset();
     const unsampled = await request(await app(true, false))

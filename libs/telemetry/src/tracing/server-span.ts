@@ -7,7 +7,7 @@ import {
   trace,
   TraceFlags,
 } from '@opentelemetry/api';
-import { type RequestTracer, type TracedRequest } from '@kairos/http';
+import { acceptedBaggage, type RequestTracer, type TracedRequest } from '@kairos/http';
 import { unsampledTraceContext } from './active-trace';
 import { tracer } from './spans';
 
@@ -51,6 +51,7 @@ export function serverSpanTracer(
           spanId,
           traceparent: `00-${traceId}-${spanId}-${(traceFlags & TraceFlags.SAMPLED) === 0 ? '00' : '01'}`,
           tracestate: traceState?.serialize(),
+          baggage: acceptedBaggage(headers.baggage),
         },
         recording,
         run: options.enterContext

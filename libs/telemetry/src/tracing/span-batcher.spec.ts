@@ -69,7 +69,28 @@ describe('SpanBatcher', () => {
     await batcher.shutdown();
     expect(exporter.shutDown).toBe(true);
     batcher.onEnd(span(6));
+    await sleep(60);
     expect(exporter.batches).toHaveLength(2);
+  });
+
+  it('caps a batch at the queue size', () => {
+    const exporter = new RecordingExporter();
+    const batcher = new SpanBatcher(exporter, { ...batching, maxExportBatchSize: 50 });
+    for (let n = 1; n <= 5; n += 1) batcher.onEnd(span(n));
+    expect(exporter.batches).toEqual([['s1', 's2', 's3', 's4', 's5']]);
+  });
+
+  it('gives up on a silent collector at shutdown after one export timeout, counting the rest', async () => {
+    const exporter = new RecordingExporter();
+    exporter.answer = 'hang';
+    const batcher = new SpanBatcher(exporter, { ...batching, maxQueueSize: 20 });
+    // Six batches of three behind a collector that never answers: 600 ms one after another.
+    for (let n = 1; n <= 18; n += 1) batcher.onEnd(span(n));
+    const started = Date.now();
+    await batcher.shutdown();
+    expect(Date.now() - started).toBeLessThan(batching.exportTimeoutMs * 2.5);
+    expect(exporter.shutDown).toBe(true);
+    expect(batcher.droppedSpans).toBeGreaterThanOrEqual(12);
   });
 
   it('lets spans that end during an export wait for a full batch or the delay', async () => {

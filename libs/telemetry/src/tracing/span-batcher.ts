@@ -32,10 +32,18 @@ export class SpanBatcher implements SpanProcessor {
   private dropped = 0;
   private stopped = false;
 
+  private readonly batching: SpanBatching;
+
   constructor(
     private readonly exporter: SpanExporter,
-    private readonly batching: SpanBatching,
-  ) {}
+    batching: SpanBatching,
+  ) {
+    // As the SDK does: a batch larger than the queue could never fill.
+    this.batching = {
+      ...batching,
+      maxExportBatchSize: Math.min(batching.maxExportBatchSize, batching.maxQueueSize),
+    };
+  }
 
   /** Spans dropped so far because the queue was full or their export failed. */
   get droppedSpans(): number {
@@ -61,13 +69,33 @@ export class SpanBatcher implements SpanProcessor {
     while (this.draining !== null || this.queue.length > 0) await this.drain(true);
   }
 
+  /**
+   * Stops taking spans, then exports what is queued, for at most one export timeout in all (a
+   * collector that does not answer must not hold the process past its grace period).
+   */
   async shutdown(): Promise<void> {
-    await this.forceFlush();
     this.stopped = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    let deadline: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.forceFlush(),
+      new Promise<void>((resolve) => {
+        deadline = setTimeout(resolve, this.batching.exportTimeoutMs).unref();
+      }),
+    ]);
+    clearTimeout(deadline);
+    const unsent = this.queue.length;
+    if (unsent > 0) {
+      this.queue = [];
+      this.dropped += unsent;
+      this.logger.warn(`shut down with ${unsent} span(s) not exported`);
+    }
     await this.exporter.shutdown();
   }
 
   private startTimer(): void {
+    if (this.stopped) return;
     this.timer ??= setTimeout(() => {
       this.timer = null;
       void this.drain(true);
@@ -109,7 +137,7 @@ export class SpanBatcher implements SpanProcessor {
       const deadline = setTimeout(
         () => settle(`no answer within ${this.batching.exportTimeoutMs} ms`),
         this.batching.exportTimeoutMs,
-      );
+      ).unref();
       try {
         this.exporter.export(spans, (result) =>
           settle(

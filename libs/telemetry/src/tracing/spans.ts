@@ -1,5 +1,6 @@
 import {
   type Attributes,
+  type Context,
   context,
   type Link,
   propagation,
@@ -52,8 +53,7 @@ export function withSpanSync<T>(
   if (!tracingEnabled()) return work(null);
   const { parent, attributes } = options;
   if (parent !== undefined && isUnsampledTraceparent(parent.traceparent)) return work(null);
-  const parentContext =
-    parent === undefined ? context.active() : propagation.extract(ROOT_CONTEXT, parent);
+  const parentContext = parent === undefined ? context.active() : localParent(parent);
   if (inUnsampledTrace(parentContext)) return work(null);
   const span = tracer().startSpan(name, { attributes }, parentContext);
   try {
@@ -64,6 +64,17 @@ export function withSpanSync<T>(
   } finally {
     span.end();
   }
+}
+
+/**
+ * The context of the span `parent` names. It is this process's own span (the request's), so it
+ * is not marked remote: backends would take a remote parent for a call from another service.
+ */
+function localParent(parent: TraceParent): Context {
+  const spanContext = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, parent));
+  return spanContext === undefined
+    ? ROOT_CONTEXT
+    : trace.setSpanContext(ROOT_CONTEXT, { ...spanContext, isRemote: false });
 }
 
 /** Ends `spans` when `work` settles, marking them failed when it rejects. */
