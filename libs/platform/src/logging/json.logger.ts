@@ -6,8 +6,9 @@ type Write = (line: string) => void;
 
 /**
  * LOG_FORMAT=json: one JSON object per line, with `trace_id` and `span_id` of the span the line
- * was written in (or of the request `logInTrace` names), so a log pipeline can join logs to traces (and the hops of one event to each
- * other). Nest passes `(message, ...params, context)` and, for errors, a stack before the context.
+ * was written in (or of the request `logInTrace` names), so a log pipeline can join logs to
+ * traces (and the hops of one event to each other). Nest passes `(message, ...params, context)`
+ * and, for errors, a stack before the context.
  */
 export class JsonLogger implements LoggerService {
   private enabled: ReadonlySet<LogLevel>;
