@@ -5,11 +5,19 @@
  * loading at startup left out).
  *
  *   npx ts-node --transpile-only bench/telemetry/profile-summary.ts DIR/ingest-*\/*.cpuprofile
+ *   npx ts-node --transpile-only bench/telemetry/profile-summary.ts --windows DIR/windows.json \
+ *     DIR/recommender-*\/*.cpuprofile
+ *
+ * With `--windows` (written by the bench next to the profiles), only samples taken while the
+ * bench measured that process count: a profile in `DIR/recommender-2/` is cut to the windows
+ * listed under `recommender-2`, so start-up, user caching and idle turns drop out.
  *
  * Shares are counted in samples rather than summed sample intervals: on a loaded machine a
  * process descheduled for a while gets one long interval, charged to whatever ran last.
  */
 import { readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { parseArgs } from 'node:util';
 
 interface ProfileNode {
   readonly id: number;
@@ -20,7 +28,12 @@ interface ProfileNode {
 interface CpuProfile {
   readonly nodes: readonly ProfileNode[];
   readonly samples: readonly number[];
+  readonly startTime: number;
+  readonly timeDeltas: readonly number[];
 }
+
+/** Monotonic microsecond ranges, as bench/telemetry/measured-windows.ts writes them. */
+type Windows = ReadonlyArray<readonly [number, number]>;
 
 /** The package, node core module or Kairos lib/app a frame belongs to. */
 function moduleOf(functionName: string, url: string): string {
@@ -46,7 +59,7 @@ function groupOf(module: string): string {
   return 'other';
 }
 
-function summarize(file: string, top: number): void {
+function summarize(file: string, top: number, windows: Windows | undefined): void {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map<number, number>();
@@ -67,10 +80,14 @@ function summarize(file: string, top: number): void {
   const modules = new Map<string, number>();
   let started = false;
   let busy = 0;
-  for (const id of profile.samples) {
+  let at = profile.startTime;
+  for (const [index, id] of profile.samples.entries()) {
+    at += profile.timeDeltas[index] ?? 0;
     started ||= underRequest(id);
+    const measured =
+      windows === undefined ? started : windows.some(([from, to]) => at >= from && at <= to);
     const frame = byId.get(id)?.callFrame;
-    if (!started || frame === undefined || frame.functionName === '(idle)') continue;
+    if (!measured || frame === undefined || frame.functionName === '(idle)') continue;
     busy += 1;
     const module = moduleOf(frame.functionName, frame.url);
     modules.set(module, (modules.get(module) ?? 0) + 1);
@@ -88,9 +105,25 @@ function summarize(file: string, top: number): void {
   }
 }
 
-const files = process.argv.slice(2);
-if (files.length === 0 || files.includes('--help')) {
-  console.log('usage: profile-summary.ts <file.cpuprofile>...  (self time by group and module)');
+const { values: options, positionals: files } = parseArgs({
+  options: { windows: { type: 'string' }, help: { type: 'boolean' } },
+  allowPositionals: true,
+});
+if (files.length === 0 || options.help === true) {
+  console.log(
+    'usage: profile-summary.ts [--windows DIR/windows.json] <file.cpuprofile>...  (self time by group and module)',
+  );
 } else {
-  for (const file of files) summarize(file, 12);
+  const windows =
+    options.windows === undefined
+      ? undefined
+      : (JSON.parse(readFileSync(options.windows, 'utf8')) as Record<string, Windows>);
+  for (const file of files) {
+    const profileDirectory = basename(dirname(file));
+    const own = windows?.[profileDirectory];
+    if (windows !== undefined && own === undefined) {
+      throw new Error(`${options.windows} lists no windows for ${profileDirectory}`);
+    }
+    summarize(file, 12, own);
+  }
 }

@@ -21,6 +21,7 @@ import { openLoopGet } from '../support/open-loop';
 import { writeRandomModelVersion } from '../recommender/support/random-model';
 import { machineDescription, median, summarizeRuns } from '../support/stats';
 import { OtlpSink } from './otlp-sink';
+import { MeasuredWindows } from './measured-windows';
 import { processCpuSeconds } from './process-cpu';
 
 const { values: args } = parseArgs({
@@ -34,7 +35,8 @@ const { values: args } = parseArgs({
     'base-port': { type: 'string', default: '3720' },
     // Quiet time before each measurement: lets the broker finish the previous mode's writes.
     'settle-ms': { type: 'string', default: '2000' },
-    // Writes V8 CPU profiles of the ingest processes (open them in Chrome DevTools).
+    // Writes V8 CPU profiles of the ingest and recommender processes (open them in Chrome
+    // DevTools), and `windows.json`: when each was measured, for profile-summary.ts --windows.
     'cpu-prof-dir': { type: 'string' },
   },
 });
@@ -80,6 +82,8 @@ const MODES: readonly Mode[] = [
 
 interface Deployment {
   readonly mode: Mode;
+  /** Names the profile directories (`ingest-<index>`, `recommender-<index>`). */
+  readonly index: number;
   readonly scope: BenchScope;
   readonly ingest: AppProcess;
   readonly recommender: AppProcess;
@@ -152,7 +156,7 @@ async function deploy(
     label: mode.name,
   });
   const getPaths = cached.userIds.map((id) => `/v1/recommendations/${id}`);
-  return { mode, scope, ingest, recommender, getPaths };
+  return { mode, index, scope, ingest, recommender, getPaths };
 }
 
 async function main(): Promise<void> {
@@ -172,6 +176,7 @@ async function main(): Promise<void> {
   const model = writeRandomModelVersion({ items: 2_000, dimension: 32 });
   const deployments: Deployment[] = [];
   const runs: Array<Record<string, number>> = [];
+  const windows = new MeasuredWindows();
   try {
     for (const [index, mode] of MODES.entries()) {
       deployments.push(await deploy(mode, index, endpoint, model.modelRoot, model.vocabulary));
@@ -193,21 +198,25 @@ async function main(): Promise<void> {
       // (a mode measured after `on 100%` would otherwise inherit its tail of work every time).
       const shift = (run - 1) % deployments.length;
       const order = [...deployments.slice(shift), ...deployments.slice(0, shift)];
-      for (const { mode, ingest, recommender, getPaths } of order) {
+      for (const { mode, index, ingest, recommender, getPaths } of order) {
         process.stdout.write(` ${mode.name} ingest...`);
         await new Promise((r) => setTimeout(r, SETTLE_MS));
         const ingestCpuBefore = cpuOf(ingest);
-        const posted = await ingestThroughput(ingest.baseUrl);
+        const posted = await windows.measure(`ingest-${index}`, () =>
+          ingestThroughput(ingest.baseUrl),
+        );
         const ingestCpu = cpuOf(ingest) - ingestCpuBefore;
         process.stdout.write(' GET...');
         await new Promise((r) => setTimeout(r, SETTLE_MS));
         const recommenderCpuBefore = cpuOf(recommender);
-        const got = await openLoopGet({
-          baseUrl: recommender.baseUrl,
-          paths: getPaths,
-          ratePerSecond: RATE,
-          seconds: SECONDS,
-        });
+        const got = await windows.measure(`recommender-${index}`, () =>
+          openLoopGet({
+            baseUrl: recommender.baseUrl,
+            paths: getPaths,
+            ratePerSecond: RATE,
+            seconds: SECONDS,
+          }),
+        );
         const getCpu = cpuOf(recommender) - recommenderCpuBefore;
         row[`ingest req/s (${mode.name})`] = posted.rps;
         row[`ingest CPU ms/req (${mode.name})`] = (ingestCpu * 1_000) / (posted.rps * SECONDS);
@@ -228,6 +237,7 @@ async function main(): Promise<void> {
     }
     await sink.stop();
     rmSync(model.modelRoot, { recursive: true, force: true });
+    if (args['cpu-prof-dir'] !== undefined) windows.write(args['cpu-prof-dir']);
   }
   const median = summarizeRuns(runs);
   const ratios: Record<string, number> = {};

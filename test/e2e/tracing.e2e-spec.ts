@@ -123,6 +123,15 @@ describeWithInfra('tracing end to end', ['kafka', 'mongo'], () => {
         (span) => span.scope.includes('mongodb') && ancestorsOf(span, byId).includes(sessionUpdate),
       ),
     ).toBe(true);
+    // MongoDB spans record the command's shape, bounded, and none of its values.
+    const statements = spans
+      .filter((span) => span.scope.includes('mongodb'))
+      .map((span) => String(span.attributes['db.query.text']));
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      expect(statement.length).toBeLessThanOrEqual(1_000);
+      expect(statement).not.toMatch(/trace-user|trace-item/);
+    }
 
     // The batched inference links to the record it served and names the model.
     const processed = spans.filter((span) => span.name === 'process session-features');

@@ -14,6 +14,7 @@ import {
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { KairosContextManager } from './tracing/context-manager';
 import { kairosInstrumentations } from './tracing/instrumentations';
 import { samplerFor } from './tracing/sampler';
 import { SpanBatcher } from './tracing/span-batcher';
@@ -53,6 +54,7 @@ export function startTelemetry(app: AppName): {
       'kairos.app': app,
     }),
     sampler: samplerFor(config),
+    contextManager: new KairosContextManager(),
     // Batched export off the hot path, entering no context (see SpanBatcher); spans of
     // unsampled traces never reach it.
     spanProcessors: [new SpanBatcher(exporter, config.batching)],

@@ -1,3 +1,5 @@
+import { type MongoDBInstrumentationConfig } from '@opentelemetry/instrumentation-mongodb';
+import { boundedStatement } from './db-statement';
 import { kairosInstrumentations } from './instrumentations';
 
 describe('kairosInstrumentations', () => {
@@ -12,6 +14,9 @@ describe('kairosInstrumentations', () => {
         '@opentelemetry/instrumentation-mongodb',
         '@opentelemetry/instrumentation-mongoose',
       ]);
+      const driver = instrumentations[0]?.getConfig() as MongoDBInstrumentationConfig;
+      expect(driver.requireParentSpan).toBe(true);
+      expect(driver.dbStatementSerializer).toBe(boundedStatement);
     }
   });
 

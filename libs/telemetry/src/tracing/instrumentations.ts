@@ -2,6 +2,7 @@ import { type AppName } from '@kairos/config';
 import { type Instrumentation } from '@opentelemetry/instrumentation';
 import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
 import { MongooseInstrumentation } from '@opentelemetry/instrumentation-mongoose';
+import { boundedStatement } from './db-statement';
 
 const APPS_USING_MONGODB: ReadonlySet<AppName> = new Set<AppName>(['feature', 'recommender']);
 
@@ -24,7 +25,11 @@ export function kairosInstrumentations(app: AppName): Instrumentation[] {
   if (!APPS_USING_MONGODB.has(app)) return [];
   return [
     // Background work (sweeper, lag monitor, model polls) outside a trace makes no root spans.
-    new MongoDBInstrumentation({ requireParentSpan: true }),
+    // Statements show the command's shape, bounded (db-statement.ts); mongoose records none.
+    new MongoDBInstrumentation({
+      requireParentSpan: true,
+      dbStatementSerializer: boundedStatement,
+    }),
     new MongooseInstrumentation({ requireParentSpan: true }),
   ];
 }

@@ -1,0 +1,60 @@
+/** Longest `db.query.text` recorded; a statement shows a command's shape, not its data. */
+export const MAX_STATEMENT_LENGTH = 1_000;
+
+/**
+ * `db.query.text` for a MongoDB command: its shape with every value as `?`, like the
+ * instrumentation's default, but with arrays cut to their first element and a count of the rest
+ * (`["…", "255 more"]`) and the whole cut at MAX_STATEMENT_LENGTH.
+ *
+ * The default serializes the whole command. A recommendation write (an `update` of 256 lists of
+ * up to 100 scored items) made a statement of hundreds of kilobytes per sampled span, built on
+ * the write's path and then exported: tens of megabytes of spans per minute of the telemetry
+ * bench, for text that repeats one shape. Values are never recorded (user and item ids are
+ * personal data in some deployments), so there is no `enhancedDatabaseReporting` here.
+ */
+export function boundedStatement(command: Record<string, unknown>): string {
+  const out = { text: '' };
+  write(command, out, 0);
+  return out.text.length > MAX_STATEMENT_LENGTH
+    ? `${out.text.slice(0, MAX_STATEMENT_LENGTH - 1)}…`
+    : out.text;
+}
+
+/** Deeper than this, a value is shown as `?`: the shape that matters is near the top. */
+const MAX_DEPTH = 8;
+
+function write(value: unknown, out: { text: string }, depth: number): void {
+  if (out.text.length > MAX_STATEMENT_LENGTH) return;
+  if (Array.isArray(value)) {
+    if (value.length === 0 || depth >= MAX_DEPTH) {
+      out.text += value.length === 0 ? '[]' : '"?"';
+      return;
+    }
+    out.text += '[';
+    write(value[0], out, depth + 1);
+    if (value.length > 1) out.text += `,"${value.length - 1} more"`;
+    out.text += ']';
+    return;
+  }
+  if (!isPlainObject(value) || depth >= MAX_DEPTH) {
+    // Scalars, and BSON values (ObjectId, Binary, Long, Date ...), which are data too.
+    out.text += '"?"';
+    return;
+  }
+  out.text += '{';
+  let first = true;
+  for (const [key, field] of Object.entries(value)) {
+    if (field === undefined) continue;
+    out.text += `${first ? '' : ','}${JSON.stringify(key)}:`;
+    first = false;
+    write(field, out, depth + 1);
+    if (out.text.length > MAX_STATEMENT_LENGTH) return;
+  }
+  out.text += '}';
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
