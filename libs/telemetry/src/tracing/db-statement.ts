@@ -6,11 +6,11 @@ export const MAX_STATEMENT_LENGTH = 1_000;
  * instrumentation's default, but with arrays cut to their first element and a count of the rest
  * (`["…", "255 more"]`) and the whole cut at MAX_STATEMENT_LENGTH.
  *
- * The default serializes the whole command. A recommendation write (an `update` of 256 lists of
- * up to 100 scored items) made a statement of hundreds of kilobytes per sampled span, built on
- * the write's path and then exported: tens of megabytes of spans per minute of the telemetry
- * bench, for text that repeats one shape. Values are never recorded (user and item ids are
- * personal data in some deployments), so there is no `enhancedDatabaseReporting` here.
+ * The default serializes the whole command. For a recommendation write (an `update` of 256 lists
+ * of 100 scored items) that was a 754 KB statement taking 11.9 ms of the event loop to build, on
+ * the write's path, for every sampled batch, and then 754 KB to export; bounded, it is 289
+ * characters in about 5 µs (`npm run bench:telemetry:db-statement`, 2-core Xeon VM, node 20). Values are never recorded (user and item
+ * ids are personal data in some deployments), so there is no `enhancedDatabaseReporting` here.
  */
 export function boundedStatement(command: Record<string, unknown>): string {
   const out = { text: '' };
