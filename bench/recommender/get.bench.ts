@@ -19,6 +19,7 @@ import { startHelloProcess } from './hello/hello-process';
 import { benchScope } from './support/bench-scope';
 import { cacheUsers, inferenceBatchStats, notPrecomputed } from './support/cached-users';
 import { mongoListWritesPerSecond } from './support/mongo-list-writes';
+import { MeasuredWindows } from '../support/measured-windows';
 import { openLoopGet } from '../support/open-loop';
 import { writeRandomModelVersion } from './support/random-model';
 
@@ -34,7 +35,9 @@ const { values: args } = parseArgs({
     dimension: { type: 'string', default: '64' },
     port: { type: 'string', default: '3911' },
     'hello-port': { type: 'string', default: '3912' },
-    // Writes a V8 CPU profile of the recommender process (open it in Chrome DevTools).
+    // Writes V8 CPU profiles of the recommender and hello processes (DIR/recommender/,
+    // DIR/hello/; open them in Chrome DevTools) and DIR/windows.json, when each was measured
+    // closed-loop, for bench/telemetry/profile-summary.ts --windows.
     'cpu-prof-dir': { type: 'string' },
   },
 });
@@ -45,6 +48,8 @@ const USERS = Number(args.users);
 const RATES = (args.rates ?? '').split(',').map(Number);
 const RATE = RATES.at(-1) ?? 5_000;
 const ITEMS = Number(args.items);
+const profileDir = (process: string): string | undefined =>
+  args['cpu-prof-dir'] === undefined ? undefined : resolve(args['cpu-prof-dir'], process);
 const DIMENSION = Number(args.dimension);
 
 interface LoadResult {
@@ -96,9 +101,13 @@ async function main(): Promise<void> {
     'recommender',
     scope.appEnv({ MODEL_DIR: model.modelRoot, MODEL_SMOKE_TIMEOUT_MS: '30000' }),
     Number(args.port),
-    cpuProfileFlags(args['cpu-prof-dir']),
+    cpuProfileFlags(profileDir('recommender')),
   );
-  const hello = await startHelloProcess(Number(args['hello-port']));
+  const hello = await startHelloProcess(
+    Number(args['hello-port']),
+    cpuProfileFlags(profileDir('hello')),
+  );
+  const windows = new MeasuredWindows();
   const runs: Array<Record<string, number>> = [];
   let warmUp: Record<string, number> = {};
   try {
@@ -136,12 +145,12 @@ async function main(): Promise<void> {
     await fixedConcurrency(recommender.baseUrl, recommendationPaths, recommenderPid);
     for (let run = 1; run <= RUNS; run++) {
       process.stdout.write(`run ${run}/${RUNS}: hello...`);
-      const helloClosed = await fixedConcurrency(hello.baseUrl, helloPaths, helloPid);
+      const helloClosed = await windows.measure('hello', () =>
+        fixedConcurrency(hello.baseUrl, helloPaths, helloPid),
+      );
       process.stdout.write(' GET...');
-      const getClosed = await fixedConcurrency(
-        recommender.baseUrl,
-        recommendationPaths,
-        recommenderPid,
+      const getClosed = await windows.measure('recommender', () =>
+        fixedConcurrency(recommender.baseUrl, recommendationPaths, recommenderPid),
       );
       const paced: Record<string, number> = {};
       for (const rate of RATES) {
@@ -188,6 +197,7 @@ async function main(): Promise<void> {
     await recommender.stop();
     await scope.dropDatabase();
     rmSync(model.modelRoot, { recursive: true, force: true });
+    if (args['cpu-prof-dir'] !== undefined) windows.write(args['cpu-prof-dir']);
   }
   const summary = summarizeRuns(runs);
   const targets = {

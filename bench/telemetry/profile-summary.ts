@@ -32,7 +32,7 @@ interface CpuProfile {
   readonly timeDeltas: readonly number[];
 }
 
-/** Monotonic microsecond ranges, as bench/telemetry/measured-windows.ts writes them. */
+/** Monotonic microsecond ranges, as bench/support/measured-windows.ts writes them. */
 type Windows = ReadonlyArray<readonly [number, number]>;
 
 /** The package, node core module or Kairos lib/app a frame belongs to. */

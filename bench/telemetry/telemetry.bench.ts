@@ -21,7 +21,7 @@ import { openLoopGet } from '../support/open-loop';
 import { writeRandomModelVersion } from '../recommender/support/random-model';
 import { machineDescription, median, summarizeRuns } from '../support/stats';
 import { OtlpSink } from './otlp-sink';
-import { MeasuredWindows } from './measured-windows';
+import { MeasuredWindows } from '../support/measured-windows';
 import { processCpuSeconds } from './process-cpu';
 
 const { values: args } = parseArgs({

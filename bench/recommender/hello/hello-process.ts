@@ -7,11 +7,17 @@ export interface HelloProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the bare NestJS hello server (hello.main.ts) as its own process and waits for it. */
-export async function startHelloProcess(port: number): Promise<HelloProcess> {
+/**
+ * Starts the bare NestJS hello server (hello.main.ts) as its own process and waits for it.
+ * `nodeArgs` go before the script (`--cpu-prof` flags).
+ */
+export async function startHelloProcess(
+  port: number,
+  nodeArgs: readonly string[] = [],
+): Promise<HelloProcess> {
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', resolve(__dirname, 'hello.main.ts')],
+    [...nodeArgs, '-r', 'ts-node/register/transpile-only', resolve(__dirname, 'hello.main.ts')],
     {
       cwd: resolve(__dirname, '../../..'),
       env: { ...process.env, PORT: String(port), NODE_ENV: 'production' },
