@@ -118,6 +118,28 @@ describeEachMode('recommendations end to end', (mode) => {
     ).json()) as Answer;
     expect(filtered.items.map((item) => item.itemId)).toEqual(ids.slice(2, 7));
 
+    // An item withdrawn after a GET leaves the next one: a repeated GET may be answered from
+    // bytes made before, but only while the catalog's availability is unchanged.
+    const repeated = (await (await get('/v1/recommendations/rec-user?k=20')).json()) as Answer;
+    expect(repeated).toEqual(answer);
+    const withdrawn = ids[0] ?? 'missing';
+    const withdraw = await post(
+      `/v1/items/${withdrawn}`,
+      { title: 'Withdrawn later', categories: ['Outdoor'], available: false },
+      'PUT',
+    );
+    expect(withdraw.status).toBeLessThan(300);
+    const afterWithdrawal = await eventually(
+      async () => {
+        const body = (await (await get('/v1/recommendations/rec-user?k=20')).json()) as Answer;
+        return body.items.some((item) => item.itemId === withdrawn) ? undefined : body;
+      },
+      { what: 'the withdrawn item to leave the answer' },
+    );
+    // The rest move up one place, and the list's next item fills the twentieth.
+    expect(afterWithdrawal.items).toHaveLength(20);
+    expect(afterWithdrawal.items.slice(0, 19).map((item) => item.itemId)).toEqual(ids.slice(1));
+
     const metrics = await (await fetch(`${system.url('recommender')}/metrics`)).text();
     const model = { model: 'kairos-default', version: '1' };
     expect(metricValue(metrics, 'kairos_model_inference_seconds_count', model)).toBeGreaterThan(0);

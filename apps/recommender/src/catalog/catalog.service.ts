@@ -22,6 +22,7 @@ export class CatalogService implements OnApplicationBootstrap, OnApplicationShut
   private readonly logger = new Logger('catalog');
   private readonly items = new Map<string, ItemMessage>();
   private readonly unavailableIds = new Set<string>();
+  private availabilityChanges = 0;
   private readonly consumer: BroadcastSubscription;
 
   constructor(
@@ -52,6 +53,11 @@ export class CatalogService implements OnApplicationBootstrap, OnApplicationShut
     return this.unavailableIds;
   }
 
+  /** Changes whenever the set of unavailable items does (answers derived from it go stale). */
+  availabilityVersion(): number {
+    return this.availabilityChanges;
+  }
+
   inCategory(itemId: string, category: string): boolean {
     return this.items.get(itemId)?.categories.includes(category) ?? false;
   }
@@ -62,7 +68,7 @@ export class CatalogService implements OnApplicationBootstrap, OnApplicationShut
       if (message.key === null) continue;
       if (message.value === null || message.value.length === 0) {
         this.items.delete(message.key);
-        this.unavailableIds.delete(message.key);
+        this.markAvailable(message.key, true);
         continue;
       }
       const item = parseItem(message.value);
@@ -71,12 +77,18 @@ export class CatalogService implements OnApplicationBootstrap, OnApplicationShut
         continue;
       }
       this.items.set(item.itemId, item);
-      if (item.available) this.unavailableIds.delete(item.itemId);
-      else this.unavailableIds.add(item.itemId);
+      this.markAvailable(item.itemId, item.available);
       const category = item.categories[0];
       if (category !== undefined)
         this.engines.current()?.engine.setItemCategory(item.itemId, category);
     }
+  }
+
+  private markAvailable(itemId: string, available: boolean): void {
+    if (available === !this.unavailableIds.has(itemId)) return;
+    if (available) this.unavailableIds.delete(itemId);
+    else this.unavailableIds.add(itemId);
+    this.availabilityChanges += 1;
   }
 }
 

@@ -22,6 +22,8 @@ const AS_OF_EVENT_TIME = 0;
 const AS_OF_VERSION = 1;
 const COMPUTED_AT = 2;
 const CACHED_AT = 3;
+/** The table's write count when the slot was written: changes with every write, never repeats. */
+const WRITE_STAMP = 4;
 
 /**
  * The recommender's cached lists, one slot each: the items in a ListSlab, everything else in
@@ -31,7 +33,8 @@ const CACHED_AT = 3;
  */
 export class CachedListTable {
   private readonly lists: ListSlab;
-  private readonly times = new ChunkedColumn((n) => new Float64Array(n), 4, LIST_SLOTS_PER_CHUNK);
+  private readonly times = new ChunkedColumn((n) => new Float64Array(n), 5, LIST_SLOTS_PER_CHUNK);
+  private writes = 0;
   private readonly flags = new ChunkedColumn((n) => new Uint8Array(n), 1, LIST_SLOTS_PER_CHUNK);
   private readonly modelCodes = new ChunkedColumn(
     (n) => new Uint16Array(n),
@@ -58,6 +61,7 @@ export class CachedListTable {
     this.times.set(slot, list.asOfVersion ?? Number.NaN, AS_OF_VERSION);
     this.times.set(slot, list.computedAt, COMPUTED_AT);
     this.times.set(slot, state.cachedAt, CACHED_AT);
+    this.times.set(slot, ++this.writes, WRITE_STAMP);
     this.flags.set(slot, (complete ? COMPLETE : 0) | (state.owned ? OWNED : 0));
     this.modelCodes.set(slot, this.modelCode(list.model));
     this.asOfEventIds[slot] = list.asOfEventId;
@@ -79,6 +83,11 @@ export class CachedListTable {
 
   owned(slot: number): boolean {
     return (this.flags.get(slot) & OWNED) !== 0;
+  }
+
+  /** Differs for every list written, even one written into a slot another list left. */
+  writeStamp(slot: number): number {
+    return this.times.get(slot, WRITE_STAMP);
   }
 
   cachedAt(slot: number): number {

@@ -42,14 +42,17 @@ export class RecommendationStore {
   }
 
   cached(userId: string): CachedRecommendationList | undefined {
-    const slot = this.cache.get(userId);
-    if (slot === undefined) return undefined;
-    const lists = this.lists;
-    if (!lists.owned(slot) && this.clock() - lists.cachedAt(slot) > READ_THROUGH_FRESH_MS) {
-      this.forget(userId);
-      return undefined;
-    }
-    return lists.read(slot, userId);
+    const slot = this.liveSlot(userId);
+    return slot === undefined ? undefined : this.lists.read(slot, userId);
+  }
+
+  /**
+   * A number that changes whenever the user's cached list does (undefined when memory holds
+   * none): what an answer derived from the list may be cached against.
+   */
+  cachedStamp(userId: string): number | undefined {
+    const slot = this.liveSlot(userId);
+    return slot === undefined ? undefined : this.lists.writeStamp(slot);
   }
 
   /** The repository's list, whole, without touching the cache (for a GET memory cannot answer). */
@@ -84,6 +87,18 @@ export class RecommendationStore {
    * Partitions may have moved: another replica may write newer lists for users whose lists this
    * one computed. Those entries go; the next GET reads MongoDB.
    */
+  /** The user's slot, unless it holds a read-through list older than READ_THROUGH_FRESH_MS. */
+  private liveSlot(userId: string): number | undefined {
+    const slot = this.cache.get(userId);
+    if (slot === undefined) return undefined;
+    const lists = this.lists;
+    if (!lists.owned(slot) && this.clock() - lists.cachedAt(slot) > READ_THROUGH_FRESH_MS) {
+      this.forget(userId);
+      return undefined;
+    }
+    return slot;
+  }
+
   private forgetOwned(): void {
     for (const [userId, slot] of this.cache) if (this.lists.owned(slot)) this.forget(userId);
   }

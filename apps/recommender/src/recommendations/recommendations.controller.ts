@@ -1,8 +1,9 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ENTITY_ID_PATTERN } from '@kairos/contracts';
 import { RequireScope, checkedEntityId } from '@kairos/http';
+import { type FastifyReply } from 'fastify';
 import {
   type RecommendationAnswer,
   RecommendationQueryService,
@@ -26,16 +27,29 @@ export class RecommendationsController {
     schema: RECOMMENDATION_ANSWER_SCHEMA,
   })
   @RouteSchema({ response: { 200: RECOMMENDATION_ANSWER_SCHEMA } })
-  recommend(
+  async recommend(
     @Param('userId') userId: string,
     @Query() query: RecommendationsQueryDto,
-  ): Promise<RecommendationAnswer> {
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
     checkedEntityId('userId', userId);
-    return this.recommendations.recommend({
-      userId,
-      k: query.k ?? DEFAULT_K,
-      exclude: query.exclude ?? [],
-      ...(query.category !== undefined ? { category: query.category } : {}),
-    });
+    // Sent as bytes: the route's schema serializer makes them (reply.serialize), the service
+    // may answer a repeated GET from bytes made before.
+    const body = await this.recommendations.recommendBody(
+      {
+        userId,
+        k: query.k ?? DEFAULT_K,
+        exclude: query.exclude ?? [],
+        ...(query.category !== undefined ? { category: query.category } : {}),
+      },
+      (answer: RecommendationAnswer) => asBuffer(reply.serialize(answer)),
+    );
+    void reply.type('application/json; charset=utf-8');
+    return body;
   }
+}
+
+function asBuffer(serialized: string | ArrayBuffer | Buffer): Buffer {
+  if (typeof serialized === 'string') return Buffer.from(serialized, 'utf8');
+  return Buffer.isBuffer(serialized) ? serialized : Buffer.from(serialized);
 }
