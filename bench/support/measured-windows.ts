@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /**
@@ -20,6 +20,7 @@ export class MeasuredWindows {
   }
 
   write(directory: string): void {
+    mkdirSync(directory, { recursive: true });
     writeFileSync(resolve(directory, 'windows.json'), JSON.stringify(this.byProfile, null, 2));
   }
 }

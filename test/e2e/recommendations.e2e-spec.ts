@@ -120,6 +120,21 @@ describeEachMode('recommendations end to end', (mode) => {
 
     // An item withdrawn after a GET leaves the next one: a repeated GET may be answered from
     // bytes made before, but only while the catalog's availability is unchanged.
+    const first = await get('/v1/recommendations/rec-user?k=7');
+    const again = await get('/v1/recommendations/rec-user?k=7');
+    const head = await fetch(`${system.url('recommender')}/v1/recommendations/rec-user?k=7`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${KEYS.reader}` },
+    });
+    const firstBody = await first.text();
+    for (const response of [first, again, head]) {
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(firstBody)));
+    }
+    expect(await again.text()).toBe(firstBody);
+    expect(await head.text()).toBe('');
+    expect((JSON.parse(firstBody) as Answer).items).toEqual(answer.items.slice(0, 7));
     const repeated = (await (await get('/v1/recommendations/rec-user?k=20')).json()) as Answer;
     expect(repeated).toEqual(answer);
     const withdrawn = ids[0] ?? 'missing';

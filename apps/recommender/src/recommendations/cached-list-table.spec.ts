@@ -35,6 +35,18 @@ describe('CachedListTable', () => {
     });
   });
 
+  it('stamps every write differently, also a list written into a slot another one left', () => {
+    const table = new CachedListTable(3);
+    const first = table.add(list('a', 2), { cachedAt: 1, owned: true });
+    const stampOfFirst = table.writeStamp(first);
+    table.release(first);
+    const reused = table.add(list('b', 2), { cachedAt: 2, owned: true });
+    expect(reused).toBe(first);
+    expect(table.writeStamp(reused)).not.toBe(stampOfFirst);
+    const other = table.add(list('c', 2), { cachedAt: 3, owned: true });
+    expect(new Set([stampOfFirst, table.writeStamp(reused), table.writeStamp(other)]).size).toBe(3);
+  });
+
   it('keeps the first items of a longer list and says it is not complete', () => {
     const table = new CachedListTable(2);
     const long = list('a', 5);

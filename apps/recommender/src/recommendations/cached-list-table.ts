@@ -28,8 +28,8 @@ const WRITE_STAMP = 4;
 /**
  * The recommender's cached lists, one slot each: the items in a ListSlab, everything else in
  * columns under the same slot. An object per list with its timestamps (each a boxed number on
- * the V8 heap) cost ~150 bytes per cached user; here it is 40 bytes outside the heap plus the
- * event id string. Null numbers are stored as NaN.
+ * the V8 heap) cost ~150 bytes per cached user; here it is 43 bytes of columns outside the heap
+ * plus the event id string. Null numbers are stored as NaN.
  */
 export class CachedListTable {
   private readonly lists: ListSlab;

@@ -13,6 +13,11 @@ import { type RecommendationStore } from './recommendation.store';
 /** A store holding one user's list in memory, rewritten by `write` (which changes its stamp). */
 class OneListStore {
   stamp = 1;
+
+  stored(): Promise<null> {
+    return Promise.resolve(null);
+  }
+
   items = ['i1', 'i2', 'i3', 'i4'];
 
   write(items: string[]): void {
@@ -66,6 +71,14 @@ describe('RecommendationQueryService.recommendBody', () => {
   let catalog: Catalog;
   let service: RecommendationQueryService;
   let serialized: RecommendationAnswer[];
+  let metrics: RecommenderMetrics;
+  let engines: { current: () => unknown };
+  const fakeEngine = {
+    recommend: async () => Promise.resolve([[{ itemId: 'trending', score: 1 }]]),
+    knowsUser: () => false,
+  };
+  const served = async (source: string): Promise<number> =>
+    (await metrics.served.get()).values.find((value) => value.labels.source === source)?.value ?? 0;
   const serialize = (answer: RecommendationAnswer): Buffer => {
     serialized.push(answer);
     return Buffer.from(JSON.stringify(answer));
@@ -83,11 +96,13 @@ describe('RecommendationQueryService.recommendBody', () => {
     store = new OneListStore();
     catalog = new Catalog();
     serialized = [];
+    metrics = new RecommenderMetrics(new Registry());
+    engines = { current: () => null };
     service = new RecommendationQueryService(
       store as unknown as RecommendationStore,
-      { current: () => null } as unknown as EngineService,
+      engines as unknown as EngineService,
       catalog as unknown as CatalogService,
-      new RecommenderMetrics(new Registry()),
+      metrics,
       () => 3_000,
     );
   });
@@ -95,7 +110,7 @@ describe('RecommendationQueryService.recommendBody', () => {
   it('answers a repeated unfiltered GET with the bytes made for the first', async () => {
     const first = await service.recommendBody(query(), serialize);
     const second = await service.recommendBody(query(), serialize);
-    expect(second).toBe(first);
+    expect(second.equals(first)).toBe(true);
     expect(serialized).toHaveLength(1);
     expect(itemIds(second)).toEqual(['i1', 'i2']);
   });
@@ -108,6 +123,24 @@ describe('RecommendationQueryService.recommendBody', () => {
     expect(itemIds(await service.recommendBody(query(), serialize))).toEqual(['i6', 'i7']);
     expect(itemIds(await service.recommendBody(query({ k: 1 }), serialize))).toEqual(['i6']);
     expect(serialized).toHaveLength(4);
+  });
+
+  it('counts a hit as a precomputed answer served', async () => {
+    await service.recommendBody(query(), serialize);
+    await service.recommendBody(query(), serialize);
+    expect(await served('precomputed')).toBe(2);
+  });
+
+  it('keeps no answer made by the model (realtime, fallback), nor a failed one', async () => {
+    store.cachedStamp = () => 1;
+    store.cached = () => undefined;
+    // No list anywhere and no model: the service refuses (503) and nothing is kept or counted.
+    await expect(service.recommendBody(query(), serialize)).rejects.toThrow(/no model/);
+    engines.current = () => ({ engine: fakeEngine, model: { name: 'm', version: '1' } });
+    await service.recommendBody(query(), serialize);
+    await service.recommendBody(query(), serialize);
+    expect(serialized.map((answer) => answer.source)).toEqual(['fallback', 'fallback']);
+    expect(await served('precomputed')).toBe(0);
   });
 
   it('never keeps answers of filtered queries', async () => {

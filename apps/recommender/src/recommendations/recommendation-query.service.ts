@@ -14,8 +14,8 @@ import { AnswerBodyCache, type AnswerBodyKey } from './answer-body-cache';
 import { RecommendationStore } from './recommendation.store';
 
 /**
- * Bytes of serialized answers kept, of the users asked most recently: about 14,000 answers of
- * k = 10 (0.6 KB each), fewer of larger k.
+ * Bytes of serialized answers kept (with their bookkeeping), of the users asked most recently:
+ * about 10,000 answers of k = 10 (0.6 KB each and about 0.2 KB of bookkeeping), fewer of larger k.
  */
 export const ANSWER_BODY_BYTES = 8 * 1_024 * 1_024;
 

@@ -83,10 +83,6 @@ export class RecommendationStore {
     }
   }
 
-  /**
-   * Partitions may have moved: another replica may write newer lists for users whose lists this
-   * one computed. Those entries go; the next GET reads MongoDB.
-   */
   /** The user's slot, unless it holds a read-through list older than READ_THROUGH_FRESH_MS. */
   private liveSlot(userId: string): number | undefined {
     const slot = this.cache.get(userId);
@@ -99,6 +95,10 @@ export class RecommendationStore {
     return slot;
   }
 
+  /**
+   * Partitions may have moved: another replica may write newer lists for users whose lists this
+   * one computed. Those entries go; the next GET reads MongoDB.
+   */
   private forgetOwned(): void {
     for (const [userId, slot] of this.cache) if (this.lists.owned(slot)) this.forget(userId);
   }

@@ -8,21 +8,28 @@ describe('boundedStatement', () => {
     );
   });
 
-  it('keeps the first element of an array and counts the rest', () => {
+  it('shows short arrays whole and long ones by their first element and a count', () => {
     const lists = Array.from({ length: 256 }, (_, index) => ({
-      q: { _id: `user-${index}` },
-      u: {
-        $set: {
-          items: [
-            { itemId: 'a', score: 1 },
-            { itemId: 'b', score: 0.5 },
-          ],
-        },
+      q: {
+        _id: `user-${index}`,
+        $or: [{ v: { $lte: 3 } }, { v: null }, { v: { $exists: false } }],
       },
+      u: { items: Array.from({ length: 100 }, (_, item) => ({ itemId: `i${item}`, score: 1 })) },
       upsert: true,
     }));
     expect(boundedStatement({ update: 'recommendations', updates: lists, ordered: false })).toBe(
-      '{"update":"?","updates":[{"q":{"_id":"?"},"u":{"$set":{"items":[{"itemId":"?","score":"?"},"1 more"]}},"upsert":"?"},"255 more"],"ordered":"?"}',
+      '{"update":"?","updates":[{"q":{"_id":"?","$or":[{"v":{"$lte":"?"}},{"v":"?"},{"v":{"$exists":"?"}}]},"u":{"items":[{"itemId":"?","score":"?"},"99 more"]},"upsert":"?"},"255 more"],"ordered":"?"}',
+    );
+    expect(boundedStatement({ pipeline: [[1, 2], [3]] })).toBe('{"pipeline":[["?","?"],["?"]]}');
+  });
+
+  it('records Maps, Buffers and cycles as values, never their contents', () => {
+    const cyclic: Record<string, unknown> = { name: 'x' };
+    cyclic.self = cyclic;
+    expect(
+      boundedStatement({ map: new Map([['k', 'secret']]), bytes: Buffer.from('secret'), cyclic }),
+    ).toBe(
+      `{"map":"?","bytes":"?","cyclic":{"name":"?","self":${'{"name":"?","self":'.repeat(6)}"?"${'}'.repeat(7)}}`,
     );
   });
 
