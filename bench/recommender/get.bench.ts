@@ -48,9 +48,9 @@ const USERS = Number(args.users);
 const RATES = (args.rates ?? '').split(',').map(Number);
 const RATE = RATES.at(-1) ?? 5_000;
 const ITEMS = Number(args.items);
+const DIMENSION = Number(args.dimension);
 const profileDir = (server: string): string | undefined =>
   args['cpu-prof-dir'] === undefined ? undefined : resolve(args['cpu-prof-dir'], server);
-const DIMENSION = Number(args.dimension);
 
 interface LoadResult {
   readonly requestsPerSecond: number;

@@ -13,12 +13,11 @@ import { type RecommendationStore } from './recommendation.store';
 /** A store holding one user's list in memory, rewritten by `write` (which changes its stamp). */
 class OneListStore {
   stamp = 1;
+  items = ['i1', 'i2', 'i3', 'i4'];
 
   stored(): Promise<null> {
     return Promise.resolve(null);
   }
-
-  items = ['i1', 'i2', 'i3', 'i4'];
 
   write(items: string[]): void {
     this.items = items;

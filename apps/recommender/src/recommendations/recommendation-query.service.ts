@@ -44,6 +44,8 @@ export interface RecommendationAnswer {
  */
 @Injectable()
 export class RecommendationQueryService {
+  private readonly bodies = new AnswerBodyCache(ANSWER_BODY_BYTES);
+
   constructor(
     private readonly store: RecommendationStore,
     private readonly engines: EngineService,
@@ -52,9 +54,7 @@ export class RecommendationQueryService {
     @InjectClock() private readonly clock: Clock,
   ) {}
 
-  private readonly bodies = new AnswerBodyCache(ANSWER_BODY_BYTES);
-
-  async recommend(query: RecommendationQuery): Promise<RecommendationAnswer> {
+  private async recommend(query: RecommendationQuery): Promise<RecommendationAnswer> {
     const answer = await this.answer(query);
     this.metrics.served.inc({ source: answer.source });
     return answer;
@@ -77,15 +77,12 @@ export class RecommendationQueryService {
     }
     const answer = await this.recommend(query);
     const body = serialize(answer);
-    // Kept only if nothing it depends on changed while it was being made.
-    const after = key === undefined ? undefined : this.bodyKey(query);
-    if (
-      answer.source === 'precomputed' &&
-      after !== undefined &&
-      after.listStamp === key?.listStamp &&
-      after.availability === key.availability
-    ) {
-      this.bodies.set(after, body);
+    if (key !== undefined && answer.source === 'precomputed') {
+      // Kept only if nothing it depends on changed while it was being made.
+      const after = this.bodyKey(query);
+      if (after?.listStamp === key.listStamp && after.availability === key.availability) {
+        this.bodies.set(after, body);
+      }
     }
     return body;
   }
