@@ -23,6 +23,18 @@ export function sendRaw(baseUrl: string, raw: RawRequest): Promise<RawOutcome> {
   const url = new URL(baseUrl);
   const body = raw.body === undefined ? undefined : Buffer.from(raw.body, 'utf8');
   return new Promise((resolve) => {
+    /** What the server said wins over an error that came after it (its close met our write). */
+    let answered: { status: number; chunks: Buffer[] } | null = null;
+    const settle = (error: Error | null): void =>
+      resolve(
+        answered === null
+          ? { kind: 'reset', error: error?.message ?? 'closed' }
+          : {
+              kind: 'response',
+              status: answered.status,
+              body: Buffer.concat(answered.chunks).toString('utf8'),
+            },
+      );
     const outgoing = request(
       {
         agent,
@@ -36,19 +48,14 @@ export function sendRaw(baseUrl: string, raw: RawRequest): Promise<RawOutcome> {
         },
       },
       (response) => {
-        const chunks: Buffer[] = [];
+        answered = { status: response.statusCode ?? 0, chunks: [] };
+        const { chunks } = answered;
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({
-            kind: 'response',
-            status: response.statusCode ?? 0,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        response.on('error', (error) => resolve({ kind: 'reset', error: error.message }));
+        response.on('end', () => settle(null));
+        response.on('error', settle);
       },
     );
-    outgoing.on('error', (error) => resolve({ kind: 'reset', error: error.message }));
+    outgoing.on('error', settle);
     outgoing.end(body);
   });
 }

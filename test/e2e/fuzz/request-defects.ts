@@ -117,15 +117,18 @@ export function transportDefects(validBody: Record<string, unknown>): fc.Arbitra
     },
     {
       weight: 1,
-      arbitrary: fc
-        .integer({ min: 1, max: 65_536 })
-        .map((extra) =>
-          bodyDefect(
-            'body over the size limit',
-            'application/json',
-            JSON.stringify({ ...validBody, pad: 'x'.repeat(MAX_BODY_BYTES + extra) }),
-          ),
+      arbitrary: fc.integer({ min: 1, max: 65_536 }).map((extra) =>
+        bodyDefect(
+          'body over the size limit',
+          'application/json',
+          JSON.stringify({ ...validBody, pad: 'x'.repeat(MAX_BODY_BYTES + extra) }),
+          // Refused from Content-Length alone: the server answers 413 and closes without
+          // reading the rest, so the client's next write can meet a reset, and the reset can
+          // discard the 413 before it is read (a CI run saw `write EPIPE`). That the answer
+          // is 413 is pinned where it is not raced: security/http-policies.e2e-spec.ts.
+          true,
         ),
+      ),
     },
     {
       weight: 4,
@@ -154,11 +157,15 @@ export function transportDefects(validBody: Record<string, unknown>): fc.Arbitra
   );
 }
 
-function bodyDefect(name: string, contentType: string, body: string): Defect {
-  return defect(name, (d) => {
-    d.headers['content-type'] = contentType;
-    d.body = body;
-  });
+function bodyDefect(name: string, contentType: string, body: string, mayReset = false): Defect {
+  return defect(
+    name,
+    (d) => {
+      d.headers['content-type'] = contentType;
+      d.body = body;
+    },
+    mayReset,
+  );
 }
 
 /** Header abuse the HTTP server itself refuses (431), and methods the path does not serve. */
