@@ -15,7 +15,9 @@ import { parseArgs } from 'node:util';
 import { type AppProcess, cpuProfileFlags, startAppProcess } from '../../test/support/app-process';
 import { metricValue } from '../../test/support/metrics';
 import { machineDescription, summarizeRuns } from '../support/stats';
-import { benchScope } from './support/bench-scope';
+import { processCpuSeconds } from '../telemetry/process-cpu';
+import { firstPort, listenerPid } from '../support/listener-pid';
+import { type BenchScope, benchScope } from './support/bench-scope';
 import { type FreshnessProbe } from './support/freshness-probe';
 import { FRESHNESS_OPTIONS, freshnessSettings, runFreshness } from './support/freshness-run';
 import { kafkaRoundTrip } from './support/kafka-round-trip';
@@ -56,13 +58,16 @@ async function run(index: number, modelRoot: string, vocabulary: readonly string
   try {
     const recommender = await startAppProcess('recommender', env, BASE_PORT + 2, NODE_ARGS);
     apps.push(recommender);
-    apps.push(await startAppProcess('feature', env, BASE_PORT + 1, NODE_ARGS));
+    const feature = await startAppProcess('feature', env, BASE_PORT + 1, NODE_ARGS);
+    apps.push(feature);
     const ingest = await startAppProcess('ingest', env, BASE_PORT, NODE_ARGS);
     apps.push(ingest);
     tap = new SessionFeaturesTap(scope.config('recommender'));
     await tap.start();
 
+    const processes = measuredProcesses(scope, { recommender, feature, ingest });
     const started = performance.now();
+    let measuring: CpuSnapshot | undefined;
     const probe = await runFreshness({
       ingestUrl: ingest.baseUrl,
       recommenderUrl: recommender.baseUrl,
@@ -73,10 +78,12 @@ async function run(index: number, modelRoot: string, vocabulary: readonly string
       polling: PROBE,
       onMeasuring: (warmUpPending) => {
         if (warmUpPending > 0) throw new Error(`warm-up: ${warmUpPending} pending`);
+        measuring = cpuSnapshot(processes);
         process.stdout.write(`run ${index}/${RUNS}: ${EVENTS} events at ${RATE}/s...`);
       },
     });
     console.log(` ${probe.tracker.pending} never reflected`);
+    const cpu = cpuShares(measuring, cpuSnapshot(processes));
     // Over the whole run (its warm-up included), as are the counters.
     const runSeconds = (performance.now() - started) / 1_000;
     const checkpoints = await checkpointStats(recommender.baseUrl);
@@ -101,6 +108,9 @@ async function run(index: number, modelRoot: string, vocabulary: readonly string
       // the list and session writes on the path being measured.
       checkpoints: checkpoints.count,
       checkpointSecondsPerMinute: (60 * checkpoints.seconds) / runSeconds,
+      // The measured stream only: how busy the two cores were, and what the probe itself took.
+      probeGetsPerSecond: probe.gets / cpu.seconds,
+      ...cpu.percentOfCore,
       eventsReflected: computed.count,
       eventsNeverReflected: probe.tracker.pending,
     };
@@ -109,6 +119,58 @@ async function run(index: number, modelRoot: string, vocabulary: readonly string
     for (const app of apps.reverse()) await app.stop();
     await scope.dropDatabase();
   }
+}
+
+interface CpuSnapshot {
+  readonly at: number;
+  readonly bench: NodeJS.CpuUsage;
+  readonly processes: ReadonlyMap<string, number>;
+}
+
+/**
+ * The processes sharing the machine's cores during a run: the three apps, and the broker and
+ * database behind the scope's addresses when they run on this machine.
+ */
+function measuredProcesses(
+  scope: BenchScope,
+  apps: Readonly<Record<string, AppProcess>>,
+): Record<string, number | undefined> {
+  const local = (port: number | undefined) => (port === undefined ? undefined : listenerPid(port));
+  return {
+    ...Object.fromEntries(Object.entries(apps).map(([app, { child }]) => [app, child.pid])),
+    kafka: local(firstPort(scope.kafkaBrokers)),
+    mongo: local(firstPort(scope.mongoUri)),
+  };
+}
+
+function cpuSnapshot(pids: Readonly<Record<string, number | undefined>>): CpuSnapshot {
+  return {
+    at: performance.now(),
+    bench: process.cpuUsage(),
+    processes: new Map(
+      Object.entries(pids).flatMap(([name, pid]) =>
+        pid === undefined ? [] : [[name, processCpuSeconds(pid)] as const],
+      ),
+    ),
+  };
+}
+
+/** CPU % of one core per process between two snapshots (200% is both cores of these machines). */
+function cpuShares(from: CpuSnapshot | undefined, to: CpuSnapshot) {
+  if (from === undefined) throw new Error('the measured stream never started');
+  const seconds = (to.at - from.at) / 1_000;
+  const percent = (cpuSeconds: number) => (100 * cpuSeconds) / seconds;
+  const bench = process.cpuUsage(from.bench);
+  const percentOfCore: Record<string, number> = {
+    benchCpuPercent: percent((bench.user + bench.system) / 1e6),
+  };
+  let total = percentOfCore.benchCpuPercent ?? 0;
+  for (const [name, cpuSeconds] of to.processes) {
+    const share = percent(cpuSeconds - (from.processes.get(name) ?? cpuSeconds));
+    percentOfCore[`${name}CpuPercent`] = share;
+    total += share;
+  }
+  return { seconds, percentOfCore: { ...percentOfCore, totalCpuPercent: total } };
 }
 
 /** Embedding checkpoints so far and the seconds they took, from the recommender's /metrics. */

@@ -1,6 +1,7 @@
 import { Topic } from '@kairos/contracts';
 import { createKafka, physicalGroupId, physicalTopic, totalGroupLag } from '@kairos/messaging';
 import { metricValue } from '../../../test/support/metrics';
+import { httpJson } from '../../support/http-json';
 import { type BenchScope } from './bench-scope';
 import { SessionFeaturesFeed, sessionFeaturesFor } from './session-features-feed';
 
@@ -66,9 +67,9 @@ interface GetAnswer {
 }
 
 export async function getRecommendations(baseUrl: string, userId: string): Promise<GetAnswer> {
-  const response = await fetch(`${baseUrl}/v1/recommendations/${encodeURIComponent(userId)}`);
-  if (!response.ok) throw new Error(`GET ${userId}: HTTP ${response.status}`);
-  return (await response.json()) as GetAnswer;
+  const response = await httpJson(`${baseUrl}/v1/recommendations/${encodeURIComponent(userId)}`);
+  if (response.status >= 300) throw new Error(`GET ${userId}: HTTP ${response.status}`);
+  return response.body as GetAnswer;
 }
 
 /** Counts users whose GET does not answer from a precomputed list (expected: 0). */

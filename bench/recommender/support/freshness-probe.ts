@@ -9,6 +9,8 @@ import { FreshnessTracker } from './freshness-tracker';
  */
 export class FreshnessProbe {
   readonly tracker = new FreshnessTracker();
+  /** GETs sent so far: the probe's own load on the recommender (and on the machine). */
+  gets = 0;
   private sendingDone = false;
   private readonly lastPolled = new Map<string, number>();
 
@@ -45,6 +47,7 @@ export class FreshnessProbe {
           continue;
         }
         this.lastPolled.set(userId, performance.now());
+        this.gets += 1;
         const answer = await getRecommendations(this.baseUrl, userId);
         this.tracker.observed(
           userId,

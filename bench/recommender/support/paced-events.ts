@@ -1,3 +1,4 @@
+import { httpJson } from '../../support/http-json';
 import { type FreshnessProbe } from './freshness-probe';
 
 export async function postEvent(
@@ -5,13 +6,12 @@ export async function postEvent(
   userId: string,
   itemId: string,
 ): Promise<string> {
-  const response = await fetch(`${ingestUrl}/v1/events`, {
+  const response = await httpJson(`${ingestUrl}/v1/events`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ userId, itemId, type: 'view', context: { page: 'bench' } }),
+    body: { userId, itemId, type: 'view', context: { page: 'bench' } },
   });
-  if (!response.ok) throw new Error(`POST /v1/events: HTTP ${response.status}`);
-  return ((await response.json()) as { eventId: string }).eventId;
+  if (response.status >= 300) throw new Error(`POST /v1/events: HTTP ${response.status}`);
+  return (response.body as { eventId: string }).eventId;
 }
 
 /** Sends `count` events, user i % users, evenly spaced at `rate`; the probe tracks each one. */
