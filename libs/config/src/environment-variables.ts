@@ -138,6 +138,16 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
     meaning:
       'Most records one handler call gets (partition batches of one fetch are merged up to it); a consumer catching up receives thousands per fetch, handled and committed in steps of this size (bounded memory, progress kept if the group evicts it).',
   },
+  KAFKA_FETCH_MIN_BYTES: {
+    default: '1',
+    meaning:
+      'Bytes the broker gathers before answering a consumer fetch (up to KAFKA_FETCH_MAX_WAIT_MS). 1 answers at once; more makes one fetch and one commit cover several records when the rate is low, which saves CPU on a saturated machine but adds up to the wait to every hop (bench/recommender/README.md).',
+  },
+  KAFKA_FETCH_MAX_WAIT_MS: {
+    default: '5000',
+    meaning:
+      'Longest a consumer fetch waits for KAFKA_FETCH_MIN_BYTES (1 to 5000). Also how often an idle consumer polls when KAFKA_FETCH_MIN_BYTES is above 1.',
+  },
   KAFKA_COMPRESSION: {
     default: 'lz4',
     meaning:

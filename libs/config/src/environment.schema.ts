@@ -152,6 +152,21 @@ export class EnvironmentSchema {
   @Max(100_000)
   KAFKA_MAX_RECORDS_PER_CALL?: number;
 
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_048_576)
+  KAFKA_FETCH_MIN_BYTES?: number;
+
+  /** At most 5 s: kafkajs heartbeats between fetches, so a longer wait risks the session. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5_000)
+  KAFKA_FETCH_MAX_WAIT_MS?: number;
+
   @IsOptional() @IsIn(KAFKA_COMPRESSIONS) KAFKA_COMPRESSION?: (typeof KAFKA_COMPRESSIONS)[number];
 
   @IsOptional()

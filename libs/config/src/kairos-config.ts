@@ -22,6 +22,12 @@ export interface KafkaConfig {
    */
   readonly maxRecordsPerCall: number;
   /**
+   * What a consumer fetch waits for: at least `fetchMinBytes`, for at most `fetchMaxWaitMs`.
+   * The defaults (1 byte, 5 s) answer as soon as one record is there.
+   */
+  readonly fetchMinBytes: number;
+  readonly fetchMaxWaitMs: number;
+  /**
    * Budget for creating topics and seeing a leader on every partition at boot; a fresh topic
    * briefly answers "does not host this topic-partition" or is mid leader election.
    */

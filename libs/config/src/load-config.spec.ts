@@ -54,6 +54,8 @@ describe('loadConfig', () => {
       KAFKA_TOPIC_PARTITIONS: '3',
       KAFKA_TOPIC_PREFIX: 'staging.',
       KAFKA_ACKS: '1',
+      KAFKA_FETCH_MIN_BYTES: '16384',
+      KAFKA_FETCH_MAX_WAIT_MS: '25',
     });
     expect(config.port).toBe(8080);
     expect(config.kafka).toMatchObject({
@@ -61,6 +63,12 @@ describe('loadConfig', () => {
       topicPartitions: 3,
       topicPrefix: 'staging.',
       acks: 1,
+      fetchMinBytes: 16_384,
+      fetchMaxWaitMs: 25,
+    });
+    expect(loadConfig('ingest', { KAIROS_AUTH: 'off', KAFKA_BROKERS: 'a:1' }).kafka).toMatchObject({
+      fetchMinBytes: 1,
+      fetchMaxWaitMs: 5_000,
     });
     expect(config.mongo).toBeNull();
   });
@@ -80,6 +88,16 @@ describe('loadConfig', () => {
       'KAIROS_API_KEYS',
     ],
     ['unknown compression', { ...base, KAFKA_COMPRESSION: 'snappy' }, 'KAFKA_COMPRESSION'],
+    [
+      'a fetch wait past the heartbeat budget',
+      { ...base, KAFKA_FETCH_MAX_WAIT_MS: '10000' },
+      'KAFKA_FETCH_MAX_WAIT_MS',
+    ],
+    [
+      'a fetch minimum of zero bytes',
+      { ...base, KAFKA_FETCH_MIN_BYTES: '0' },
+      'KAFKA_FETCH_MIN_BYTES',
+    ],
     [
       'a topic setup budget too short to outlast a leader election',
       { ...base, KAFKA_TOPIC_SETUP_TIMEOUT_MS: '100' },

@@ -100,6 +100,8 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
       sessionTimeoutMs: parsed.KAFKA_SESSION_TIMEOUT_MS ?? 30_000,
       consumerConcurrency: parsed.KAFKA_CONSUMER_CONCURRENCY ?? 12,
       maxRecordsPerCall: parsed.KAFKA_MAX_RECORDS_PER_CALL ?? 500,
+      fetchMinBytes: parsed.KAFKA_FETCH_MIN_BYTES ?? 1,
+      fetchMaxWaitMs: parsed.KAFKA_FETCH_MAX_WAIT_MS ?? 5_000,
       topicSetupTimeoutMs: parsed.KAFKA_TOPIC_SETUP_TIMEOUT_MS ?? 60_000,
     },
     http: {

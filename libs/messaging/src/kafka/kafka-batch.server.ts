@@ -80,6 +80,9 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       allowAutoTopicCreation: false,
       // Batches are bounded so one poll never holds more than a few MB in memory.
       maxBytesPerPartition: 1_048_576,
+      // Opt-in batching at the broker for low rates on a busy machine; see KAFKA_FETCH_MIN_BYTES.
+      minBytes: kafka.fetchMinBytes,
+      maxWaitTimeInMs: kafka.fetchMaxWaitMs,
     });
     this.consumer = consumer;
     const assignments = this.options.assignments;
