@@ -16,6 +16,11 @@ const state = {
   category: null,
   /** eventId → what the browser saw of that click: when, when ingest answered, its trace. */
   clicks: new Map(),
+  /**
+   * eventId → a list update that arrived before this page had read the click's 202 (the
+   * embedded pipeline can be faster than the answer's body), kept until the click claims it.
+   */
+  earlyUpdates: new Map(),
   clickOrder: [],
   previousIds: [],
   updates: 0,
@@ -160,6 +165,16 @@ async function sendClick(itemId, origin) {
       entry.status = 'accepted';
       entry.eventId = body.eventId;
       state.clicks.set(body.eventId, entry);
+      const early = state.earlyUpdates.get(body.eventId);
+      if (early) {
+        state.earlyUpdates.delete(body.eventId);
+        entry.status = 'updated';
+        entry.shownAt = early.shownAt;
+        // Still the list on screen: draw its stages again, now with the click's own times.
+        if ($('as-of-event').dataset.eventId === body.eventId) {
+          renderStages(early.update, entry, early.shownAt);
+        }
+      }
     }
   } catch (error) {
     // A cross-origin POST the browser blocks looks like a network error from here.
@@ -266,6 +281,13 @@ function applyUpdate(update) {
     click.status = 'updated';
     click.shownAt = shownAt;
     renderClicks();
+  } else if (update.asOfEventId) {
+    state.earlyUpdates.set(update.asOfEventId, { update, shownAt });
+    // Updates of other tabs' or devices' clicks are never claimed: keep only the latest few.
+    for (const eventId of state.earlyUpdates.keys()) {
+      if (state.earlyUpdates.size <= CLICKS_SHOWN) break;
+      state.earlyUpdates.delete(eventId);
+    }
   }
   renderStages(update, click, shownAt);
 }
@@ -281,7 +303,8 @@ function renderStages(update, click, shownAt) {
     ['List saved', update.stages.savedAt, 'recommender, store'],
     ['Shown here', shownAt, 'browser'],
   ];
-  const total = Math.max(1, shownAt - start);
+  // The 202 may be read after the list was shown (see state.earlyUpdates): the axis covers both.
+  const total = Math.max(1, Math.max(shownAt, click?.acceptedAt ?? shownAt) - start);
   // Each bar spans from the previous known stage to this one, on one axis from click to shown.
   let previous = start;
   $('stages').replaceChildren(
