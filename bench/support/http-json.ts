@@ -14,7 +14,7 @@ export interface JsonAnswer {
 /**
  * One JSON request over node:http with a keep-alive agent. The freshness benches poll and post
  * from a process that shares the two cores with the pipeline they measure; with fetch (undici
- * in Node 20) that process took 40-46% of a core at 200 events/s, a quarter of it in fetch itself
+ * in Node 20) that process took 38-46% of a core at 200 events/s, a quarter of it in fetch itself
  * (bench/recommender/README.md).
  */
 export function httpJson(

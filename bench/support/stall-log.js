@@ -9,13 +9,11 @@
 // next to nothing; it is unref'd, so it never keeps a process alive.
 'use strict';
 const { appendFileSync, mkdirSync } = require('node:fs');
-const { basename } = require('node:path');
 const { PerformanceObserver, performance } = require('node:perf_hooks');
 
 const dir = process.env.STALL_LOG_DIR || '/tmp/stalls';
 mkdirSync(dir, { recursive: true });
-const script =
-  (process.argv[1] || 'node').split('/').slice(-3).join('_') || basename(process.execPath);
+const script = (process.argv[1] || 'node').split('/').slice(-3).join('_');
 const file = `${dir}/${script}-${process.pid}.log`;
 const lines = [];
 const flush = () => {
