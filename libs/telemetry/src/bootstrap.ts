@@ -19,7 +19,8 @@ import { kairosInstrumentations } from './tracing/instrumentations';
 import { samplerFor } from './tracing/sampler';
 import { SpanBatcher } from './tracing/span-batcher';
 import { spanExporterFor } from './tracing/span-exporter';
-import { markTracingEnabled } from './tracing/tracing-state';
+import { PooledIdGenerator } from './tracing/trace-ids';
+import { markTracingEnabled, useTraceSampling } from './tracing/tracing-state';
 
 /** `service.instance.id` (still incubating in semantic-conventions, hence spelled out). */
 const ATTR_SERVICE_INSTANCE_ID = 'service.instance.id';
@@ -44,6 +45,8 @@ export function startTelemetry(app: AppName): {
   }
   const exporter = spanExporterFor(config.export);
   if (exporter === null) return { serviceName: config.serviceName, tracing: false };
+  // Shared with the server spans, which sample a request before asking the SDK for a span.
+  const sampling = { sampler: samplerFor(config), ids: new PooledIdGenerator() };
   sdk = new NodeSDK({
     autoDetectResources: false,
     resource: resourceFromAttributes({
@@ -53,7 +56,8 @@ export function startTelemetry(app: AppName): {
       [ATTR_SERVICE_INSTANCE_ID]: config.instanceId,
       'kairos.app': app,
     }),
-    sampler: samplerFor(config),
+    sampler: sampling.sampler,
+    idGenerator: sampling.ids,
     contextManager: new KairosContextManager(),
     // Batched export off the hot path, entering no context (see SpanBatcher); spans of
     // unsampled traces never reach it.
@@ -66,6 +70,7 @@ export function startTelemetry(app: AppName): {
     logRecordProcessors: [],
   });
   sdk.start();
+  useTraceSampling(sampling);
   markTracingEnabled(true);
   return { serviceName: config.serviceName, tracing: true };
 }
@@ -75,6 +80,7 @@ export async function shutdownTelemetry(): Promise<void> {
   const running = sdk;
   sdk = null;
   markTracingEnabled(false);
+  useTraceSampling(null);
   await running?.shutdown();
 }
 

@@ -1,11 +1,13 @@
 import { context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import {
+  AlwaysOnSampler,
   BasicTracerProvider,
   InMemorySpanExporter,
   ParentBasedSampler,
   type Sampler,
   SamplingDecision,
   SimpleSpanProcessor,
+  TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
 import { Logger } from '@nestjs/common';
 import { type Server } from 'node:http';
@@ -16,7 +18,8 @@ import { activeTraceIds } from './active-trace';
 import { tracePublish } from './message-tracing';
 import { serverSpanTracer } from './server-span';
 import { withSpan, withSpanSync } from './spans';
-import { markTracingEnabled } from './tracing-state';
+import { PooledIdGenerator } from './trace-ids';
+import { markTracingEnabled, useTraceSampling } from './tracing-state';
 import { installTestTracing } from '../../../../test/support/test-tracing';
 
 /** What the handler saw from inside the request, as the app's logs and records would. */
@@ -32,15 +35,18 @@ const UNSAMPLED_PARENT = `00-${'b'.repeat(32)}-${'2'.repeat(16)}-00`;
 describe('server spans made by the trace hooks', () => {
   const exporter = new InMemorySpanExporter();
   // Parent-based as deployed; the root decision (the ratio's outcome) is switched per test.
+  let rootSampler: Sampler = new AlwaysOnSampler();
   let rootSamples = true;
   const root: Sampler = {
-    shouldSample: () => ({
-      decision: rootSamples ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD,
-    }),
+    shouldSample: (...args) =>
+      rootSamples ? rootSampler.shouldSample(...args) : { decision: SamplingDecision.NOT_RECORD },
     toString: () => 'switchable root',
   };
+  // Shared by the SDK's tracer and the server spans, as bootstrap.ts shares them.
+  const sampling = { sampler: new ParentBasedSampler({ root }), ids: new PooledIdGenerator() };
   const provider = new BasicTracerProvider({
-    sampler: new ParentBasedSampler({ root }),
+    sampler: sampling.sampler,
+    idGenerator: sampling.ids,
     spanProcessors: [new SimpleSpanProcessor(exporter)],
   });
   let seen: Seen | undefined;
@@ -100,15 +106,18 @@ describe('server spans made by the trace hooks', () => {
   beforeAll(() => {
     Logger.overrideLogger(['error']);
     uninstallTracing = installTestTracing(provider);
+    useTraceSampling(sampling);
     markTracingEnabled(true);
   });
   afterAll(() => {
     markTracingEnabled(false);
+    useTraceSampling(null);
     uninstallTracing();
   });
   beforeEach(() => {
     exporter.reset();
     rootSamples = true;
+    rootSampler = new AlwaysOnSampler();
     seen = undefined;
   });
 
@@ -177,6 +186,41 @@ describe('server spans made by the trace hooks', () => {
     expect(response.body).toEqual({ ok: true, trace: traceId });
     expect(seen?.ids).toMatchObject({ traceId, sampled: false });
     expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it('samples a new trace by the ratio on the trace id it answers with, and the span keeps that id', async () => {
+    const ratio = new TraceIdRatioBasedSampler(0.5);
+    const asked = new Set<string>();
+    rootSampler = {
+      shouldSample: (parent, traceId) => {
+        asked.add(traceId);
+        return ratio.shouldSample(parent, traceId);
+      },
+      toString: () => 'recording ratio',
+    };
+    const server = await app(true);
+    const answered = new Map<string, string>();
+    for (let i = 0; i < 40; i += 1) {
+      const response = await request(server).get('/boom').expect(500);
+      const [, traceId = '', , flags = ''] = String(response.headers.traceparent).split('-');
+      answered.set(traceId, flags);
+    }
+    // No id was sampled only to be replaced: the SDK's span took the id the decision was on.
+    expect([...asked].filter((traceId) => !answered.has(traceId))).toEqual([]);
+    const recorded = new Set(spansNamed('GET /boom').map((span) => span.spanContext().traceId));
+    for (const [traceId, flags] of answered) {
+      const sampled = ratio.shouldSample(ROOT_CONTEXT, traceId).decision;
+      const expected = sampled === SamplingDecision.RECORD_AND_SAMPLED;
+      // The ratio's verdict on the answered id, the flag sent back and the span all agree.
+      expect({ traceId, flags, recorded: recorded.has(traceId) }).toEqual({
+        traceId,
+        flags: expected ? '01' : '00',
+        recorded: expected,
+      });
+    }
+    // Both outcomes occurred (40 draws at 0.5: all alike has odds of 2 in 10^12).
+    expect(recorded.size).toBeGreaterThan(0);
+    expect(recorded.size).toBeLessThan(answered.size);
   });
 
   it('without entering a context, gives handlers the trace through the request', async () => {

@@ -1,15 +1,19 @@
 import {
+  type Context,
   context,
   propagation,
   ROOT_CONTEXT,
+  type Span,
   SpanKind,
   SpanStatusCode,
   trace,
   TraceFlags,
 } from '@opentelemetry/api';
 import { acceptedBaggage, type RequestTracer, type TracedRequest } from '@kairos/http';
+import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import { unsampledTraceContext } from './active-trace';
 import { tracer } from './spans';
+import { type TraceSampling, traceSampling } from './tracing-state';
 
 /**
  * HTTP server spans made by hand instead of by the http and NestJS auto-instrumentations, whose
@@ -30,10 +34,11 @@ import { tracer } from './spans';
 export function serverSpanTracer(
   options: { readonly enterContext: boolean } = { enterContext: true },
 ): RequestTracer {
+  const sampling = traceSampling();
   return {
     start({ method, url, headers }): TracedRequest {
       const parent = propagation.extract(ROOT_CONTEXT, headers);
-      const span = tracer().startSpan(method, { kind: SpanKind.SERVER }, parent);
+      const span = startServerSpan(sampling, parent, method);
       const recording = span.isRecording();
       if (recording) {
         span.setAttributes({
@@ -76,4 +81,28 @@ export function serverSpanTracer(
       };
     },
   };
+}
+
+/**
+ * The request's span, sampled as the SDK's `startSpan` would (the same sampler, on the same
+ * parent and trace id). What the sampler leaves out gets only ids, in a non-recording span made
+ * here: the SDK's own path there (its id draws, span metrics and debug logging) was most of
+ * what tracing cost an unsampled GET in CPU profiles (bench/telemetry/README.md).
+ */
+function startServerSpan({ sampler, ids }: TraceSampling, parent: Context, name: string): Span {
+  const parentSpan = trace.getSpanContext(parent);
+  const root = parentSpan === undefined || !trace.isSpanContextValid(parentSpan);
+  const traceId = root ? ids.generateTraceId() : parentSpan.traceId;
+  const result = sampler.shouldSample(parent, traceId, name, SpanKind.SERVER, {}, []);
+  if (result.decision === SamplingDecision.NOT_RECORD) {
+    return trace.wrapSpanContext({
+      traceId,
+      spanId: ids.generateSpanId(),
+      traceFlags: TraceFlags.NONE,
+      traceState: result.traceState ?? (root ? undefined : parentSpan.traceState),
+    });
+  }
+  const start = (): Span => tracer().startSpan(name, { kind: SpanKind.SERVER }, parent);
+  // The SDK samples again, on the trace id the sampler saw: same inputs, same decision.
+  return root ? ids.withTraceId(traceId, start) : start();
 }
