@@ -10,5 +10,6 @@ export * from './catalog/item.message';
 export * from './validation/flat-map.validator';
 export * from './validation/validate-dto';
 export * from './validation/reserved-keys';
+export * from './validation/fast-accept';
 export * from './features/session-features.message';
 export * from './features/session-features.record';

@@ -3,12 +3,12 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { KairosError } from './errors/kairos.error';
-import { EmptyQueryValidationPipe } from './request/empty-query-validation.pipe';
+import { KairosValidationPipe } from './request/kairos-validation.pipe';
 import { toFieldIssues, VALIDATOR_OPTIONS } from '@kairos/contracts';
 
 /** The same validation rules everywhere: unknown fields rejected, errors naming the field. */
 export function createValidationPipe(): ValidationPipe {
-  return new EmptyQueryValidationPipe({
+  return new KairosValidationPipe({
     ...VALIDATOR_OPTIONS,
     transform: true,
     exceptionFactory: (errors) => KairosError.validation(toFieldIssues(errors)),

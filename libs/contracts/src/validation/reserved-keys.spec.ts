@@ -26,7 +26,10 @@ describe('findReservedKey', () => {
 
   it('refuses pathological nesting instead of recursing without bound', () => {
     const deep: unknown = JSON.parse('{"a":'.repeat(40) + '1' + '}'.repeat(40));
-    expect(findReservedKey(deep)).not.toBeNull();
+    expect(findReservedKey(deep)).toBe(Array.from({ length: 33 }, () => 'a').join('.'));
+    expect(findReservedKey({ list: [[{ a: [{ prototype: 1 }] }]] })).toBe(
+      'list[0][0].a[0].prototype',
+    );
   });
 });
 

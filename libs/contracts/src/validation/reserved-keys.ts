@@ -14,16 +14,34 @@ export const MAX_INPUT_DEPTH = 32;
 /**
  * Finds the first reserved key in a parsed JSON value, as a `a.b[2].c` path, or the path where
  * nesting passed MAX_INPUT_DEPTH. class-transformer would drop such keys silently; callers refuse
- * the input instead, naming where the key was.
+ * the input instead, naming where the key was. Runs on every input, so the path is only spelled
+ * out once something is found.
  */
-export function findReservedKey(value: unknown, path = '', depth = 0): string | null {
+export function findReservedKey(value: unknown): string | null {
+  const trail = reservedKeyTrail(value, 0);
+  if (trail === null) return null;
+  let path = '';
+  for (const step of trail) {
+    path = typeof step === 'number' ? `${path}[${step}]` : path === '' ? step : `${path}.${step}`;
+  }
+  return path || '(root)';
+}
+
+/** The keys and indices leading to the first reserved key (or too deep a value), or null. */
+function reservedKeyTrail(value: unknown, depth: number): (string | number)[] | null {
   if (typeof value !== 'object' || value === null) return null;
-  if (depth > MAX_INPUT_DEPTH) return path || '(root)';
+  if (depth > MAX_INPUT_DEPTH) return [];
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const trail = reservedKeyTrail(value[index], depth + 1);
+      if (trail !== null) return [index, ...trail];
+    }
+    return null;
+  }
   for (const key of Object.keys(value)) {
-    const child = Array.isArray(value) ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
-    if (!Array.isArray(value) && RESERVED_KEYS.has(key)) return child;
-    const found = findReservedKey((value as Record<string, unknown>)[key], child, depth + 1);
-    if (found !== null) return found;
+    if (RESERVED_KEYS.has(key)) return [key];
+    const trail = reservedKeyTrail((value as Record<string, unknown>)[key], depth + 1);
+    if (trail !== null) return [key, ...trail];
   }
   return null;
 }

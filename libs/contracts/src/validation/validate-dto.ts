@@ -1,5 +1,6 @@
 import { type ClassConstructor, plainToInstance } from 'class-transformer';
 import { type ValidationError, type ValidatorOptions, validateSync } from 'class-validator';
+import { acceptFast } from './fast-accept';
 import { findReservedKey, reservedKeyReason } from './reserved-keys';
 /** One problem with one input field, as reported to clients and in DLQ headers. */
 export interface FieldIssue {
@@ -30,6 +31,8 @@ export function validateDto<T extends object>(
   const reserved = findReservedKey(plain);
   if (reserved !== null)
     return { issues: [{ field: reserved, reason: reservedKeyReason(reserved) }] };
+  const accepted = acceptFast(dto, plain);
+  if (accepted !== undefined) return { value: accepted };
   const instance = plainToInstance(dto, plain);
   const errors = validateSync(instance, VALIDATOR_OPTIONS);
   return errors.length === 0 ? { value: instance } : { issues: toFieldIssues(errors) };

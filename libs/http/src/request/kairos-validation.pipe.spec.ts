@@ -1,6 +1,6 @@
 import { type ArgumentMetadata } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { createValidationPipe } from '../http.module';
 import { KairosError } from '../errors/kairos.error';
 
@@ -10,6 +10,17 @@ class OptionalQuery {
   @IsInt()
   @Max(100)
   k?: number;
+}
+
+class EventBody {
+  @IsString()
+  @Matches(/^[a-z0-9-]+$/)
+  userId!: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  timestamp?: number;
 }
 
 class RequiredQuery {
@@ -25,7 +36,7 @@ const asQuery = (metatype: ArgumentMetadata['metatype']): ArgumentMetadata => ({
 /** What Fastify's query parser (fast-querystring) hands over for `?` with nothing after it. */
 const emptyQuery = (): object => Object.create(null) as object;
 
-describe('the global validation pipe on empty queries', () => {
+describe('the global validation pipe on queries', () => {
   const pipe = createValidationPipe();
 
   it('gives a fresh DTO instance for every empty query of an all-optional DTO', async () => {
@@ -57,5 +68,37 @@ describe('the global validation pipe on empty queries', () => {
       KairosError,
     );
     await expect(pipe.transform({}, asQuery(RequiredQuery))).rejects.toBeInstanceOf(KairosError);
+  });
+});
+
+describe('the global validation pipe on bodies', () => {
+  const pipe = createValidationPipe();
+  const asBody: ArgumentMetadata = { type: 'body', metatype: EventBody };
+
+  it('returns a valid body as an instance of its DTO, as the full pipe does', async () => {
+    const body = await pipe.transform({ userId: 'u-1', timestamp: 5 }, asBody);
+
+    expect(body).toBeInstanceOf(EventBody);
+    expect(body).toEqual({ userId: 'u-1', timestamp: 5 });
+  });
+
+  it('refuses invalid bodies naming each field, unknown fields and reserved keys', async () => {
+    const issuesOf = async (value: unknown): Promise<unknown> =>
+      pipe.transform(value, asBody).then(
+        () => 'accepted',
+        (error: KairosError) => error.details,
+      );
+
+    await expect(issuesOf({ userId: 'U 1', timestamp: -1 })).resolves.toEqual([
+      { field: 'userId', reason: expect.stringContaining('must match') as string },
+      { field: 'timestamp', reason: 'timestamp must not be less than 0' },
+    ]);
+    await expect(issuesOf({ userId: 'u', extra: 1 })).resolves.toEqual([
+      { field: 'extra', reason: 'property extra should not exist' },
+    ]);
+    await expect(issuesOf({})).resolves.toEqual([
+      { field: 'userId', reason: expect.stringContaining('must match') as string },
+      { field: 'userId', reason: 'userId must be a string' },
+    ]);
   });
 });
