@@ -316,3 +316,73 @@ describeWithInfra('messaging against the real Kafka broker', ['kafka'], () => {
     }
   });
 });
+
+describeWithInfra('deferred offset commits (KAFKA_COMMIT_INTERVAL_MS)', ['kafka'], () => {
+  const prefix = uniqueTestPrefix('commits');
+  const userId = 'deferred-commit-user';
+  let config: KairosConfig;
+  let app: INestApplication | undefined;
+  let admin: Admin;
+
+  const committedOffset = async (): Promise<string | undefined> => {
+    const topic = physicalTopic(prefix, Topic.Events);
+    const [offsets] = await admin.fetchOffsets({ groupId: `${prefix}probe`, topics: [topic] });
+    return offsets?.partitions.find((p) => p.partition === partitionForKey(userId, 12))?.offset;
+  };
+  const endOffset = async (): Promise<string | undefined> => {
+    const ends = await admin.fetchTopicOffsets(physicalTopic(prefix, Topic.Events));
+    return ends.find((p) => p.partition === partitionForKey(userId, 12))?.offset;
+  };
+  const handledSeqs = (): number[] =>
+    recorder.received.filter((r) => r.body.userId === userId).map((r) => r.body.seq);
+
+  beforeAll(async () => {
+    config = loadConfig('ingest', {
+      KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
+      KAFKA_TOPIC_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+      KAIROS_AUTH: 'off',
+      // Longer than the test: after the first commit, only shutdown can commit again.
+      KAFKA_COMMIT_INTERVAL_MS: '60000',
+    });
+    app = await createKairosApp(
+      { name: 'ingest', description: 'probe', module: ProbeModule, consumerGroup: 'probe' },
+      config,
+    );
+    await app.init();
+    await app.startAllMicroservices();
+    admin = createKafka(config.kafka, 'test-admin').admin();
+    await admin.connect();
+  });
+
+  afterAll(async () => {
+    await admin?.disconnect();
+    await app?.close();
+  });
+
+  it('holds handled offsets back until the interval or shutdown, then commits all of them', async () => {
+    const publisher = app?.get(KafkaPublisher);
+    if (publisher === undefined) throw new Error('app did not start');
+    // The first handled batch commits at once (no commit yet in this interval).
+    await publisher.publish(Topic.Events, [{ key: userId, value: { userId, seq: 0 } }]);
+    await eventually(async () => ((await committedOffset()) === '1' ? true : undefined), {
+      what: 'the first batch committed at once',
+    });
+
+    // Later batches of the interval are handled but not committed...
+    for (let seq = 1; seq <= 3; seq++) {
+      await publisher.publish(Topic.Events, [{ key: userId, value: { userId, seq } }]);
+    }
+    await eventually(() => (handledSeqs().length >= 4 ? true : undefined), {
+      what: 'all four records handled',
+    });
+    expect(handledSeqs()).toEqual([0, 1, 2, 3]);
+    expect(await endOffset()).toBe('4');
+    expect(await committedOffset()).toBe('1');
+
+    // ...and shutdown commits them: a restart does not replay them.
+    await app?.close();
+    app = undefined;
+    expect(await committedOffset()).toBe('4');
+  });
+});

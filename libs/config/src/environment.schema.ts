@@ -167,6 +167,14 @@ export class EnvironmentSchema {
   @Max(5_000)
   KAFKA_FETCH_MAX_WAIT_MS?: number;
 
+  /** At most 60 s: what a crash may replay. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  KAFKA_COMMIT_INTERVAL_MS?: number;
+
   @IsOptional() @IsIn(KAFKA_COMPRESSIONS) KAFKA_COMPRESSION?: (typeof KAFKA_COMPRESSIONS)[number];
 
   @IsOptional()

@@ -18,7 +18,7 @@ export interface KafkaConfig {
   readonly consumerConcurrency: number;
   /**
    * Most records one handler call receives; a larger partition batch (a consumer catching up)
-   * is handed over in steps, each committed before the next.
+   * is handed over in steps, each handed to the committer before the next.
    */
   readonly maxRecordsPerCall: number;
   /**
@@ -27,6 +27,11 @@ export interface KafkaConfig {
    */
   readonly fetchMinBytes: number;
   readonly fetchMaxWaitMs: number;
+  /**
+   * Handled offsets are committed together at most this often (default 1 s; a crash replays at
+   * most this much, which consumers dedupe). 0: every handled step is committed before the next.
+   */
+  readonly commitIntervalMs: number;
   /**
    * Budget for creating topics and seeing a leader on every partition at boot; a fresh topic
    * briefly answers "does not host this topic-partition" or is mid leader election.

@@ -8,6 +8,7 @@ import { type ConsumerAssignments } from '../consumer-assignments';
 import { createKafka } from './kafka-client.factory';
 import { type InboundBatch, type InboundMessage } from './inbound-message';
 import { physicalGroupId, physicalTopic } from './topic-names';
+import { OffsetCommitter } from './offset-committer';
 import { RetryBackoff } from './retry-backoff';
 import { registerLz4Codec } from './lz4.codec';
 
@@ -37,6 +38,7 @@ export interface KafkaBatchServerOptions {
 export class KafkaBatchServer extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger(KafkaBatchServer.name);
   private consumer: Consumer | null = null;
+  private committer: OffsetCommitter | null = null;
   private readonly backoff: RetryBackoff;
   /** One per handler topic (logical name). */
   private readonly mergers = new Map<string, BatchMerger>();
@@ -85,6 +87,15 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       maxWaitTimeInMs: kafka.fetchMaxWaitMs,
     });
     this.consumer = consumer;
+    const committer = new OffsetCommitter(consumer, kafka.commitIntervalMs, (error) =>
+      this.logger.warn(`offset commit failed, retrying with the next one: ${describe(error)}`),
+    );
+    this.committer = committer;
+    // Before the partitions move: what was handled here is not handled again by their next owner.
+    consumer.on(consumer.events.REBALANCING, () => void committer.flush());
+    consumer.on(consumer.events.GROUP_JOIN, (event) =>
+      committer.keepOnly(event.payload.memberAssignment),
+    );
     const assignments = this.options.assignments;
     if (assignments !== undefined) {
       // A rebalance starting (partitions about to be revoked), the new assignment, or no
@@ -120,13 +131,14 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       // partitions at 3 at a time put ~4 handler times between a record and its processing).
       partitionsConsumedConcurrently:
         this.options.partitionsConsumedConcurrently ?? kafka.consumerConcurrency,
-      eachBatch: (payload) => this.processBatch(consumer, byPhysical, payload),
+      eachBatch: (payload) => this.processBatch(consumer, committer, byPhysical, payload),
     });
     this.logger.log(`group ${groupId} consuming ${[...byPhysical.keys()].join(', ')}`);
   }
 
   private async processBatch(
     consumer: Consumer,
+    committer: OffsetCommitter,
     byPhysical: ReadonlyMap<string, string>,
     payload: EachBatchPayload,
   ): Promise<void> {
@@ -149,19 +161,30 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     );
     try {
       // A consumer catching up gets thousands of records per partition fetch. Handing them over
-      // in steps, each committed, bounds what a handler holds at once, and a group eviction
-      // during a long batch (commit refused) costs one step, not the whole batch again. Seen
-      // without steps: a recommender 100,000 snapshots behind redid the same batches for minutes.
+      // in steps, each committed (at most a commit interval later), bounds what a handler holds
+      // at once, and a group eviction during a long batch costs the steps since the last
+      // commit, not the whole batch again. Seen without steps: a recommender 100,000 snapshots
+      // behind redid the same batches for minutes.
       const step = this.options.kafka.maxRecordsPerCall;
       for (let start = 0; start < inbound.messages.length; start += step) {
         if (!payload.isRunning() || payload.isStale()) return;
         const part = { ...inbound, messages: inbound.messages.slice(start, start + step) };
-        const done = await this.handleStep(consumer, payload, merger, part, partitionKey);
+        const done = await this.handleStep(
+          consumer,
+          committer,
+          payload,
+          merger,
+          part,
+          partitionKey,
+        );
         if (!done) return;
       }
       this.backoff.succeeded(partitionKey);
     } finally {
       clearInterval(heartbeats);
+      // Stopping: kafkajs leaves the group once this batch returns, and a former member cannot
+      // commit, so what the batch handled is committed now.
+      if (!payload.isRunning()) await committer.flush();
     }
   }
 
@@ -172,6 +195,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
    */
   private async handleStep(
     consumer: Consumer,
+    committer: OffsetCommitter,
     payload: EachBatchPayload,
     merger: BatchMerger,
     part: InboundBatch,
@@ -185,8 +209,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       await merger.submit(part);
       // Resolving moves kafkajs's fetch position; committing makes the progress durable.
       payload.resolveOffset(last.offset);
-      const next = (BigInt(last.offset) + 1n).toString();
-      await consumer.commitOffsets([{ topic, partition, offset: next }]);
+      await committer.handled(topic, partition, (BigInt(last.offset) + 1n).toString());
       return true;
     } catch (error) {
       const delayMs = this.backoff.failed(partitionKey);
@@ -204,6 +227,9 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   async close(): Promise<void> {
     const consumer = this.consumer;
     this.consumer = null;
+    // What earlier batches handled; a batch still running commits its own as it stops.
+    await this.committer?.flush();
+    this.committer = null;
     await consumer?.disconnect();
   }
 
