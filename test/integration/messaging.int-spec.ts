@@ -88,6 +88,31 @@ const recorder = new Recorder();
 })
 class ProbeModule {}
 
+/** The probe app consuming `events` under `prefix` (group `probe`), and an admin client. */
+async function startProbe(
+  prefix: string,
+  env: Record<string, string>,
+  beforeConsuming: (app: INestApplication) => void = () => undefined,
+): Promise<{ config: KairosConfig; app: INestApplication; admin: Admin }> {
+  const config = loadConfig('ingest', {
+    KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
+    KAFKA_TOPIC_PREFIX: prefix,
+    LOG_LEVEL: 'warn',
+    KAIROS_AUTH: 'off',
+    ...env,
+  });
+  const app = await createKairosApp(
+    { name: 'ingest', description: 'probe', module: ProbeModule, consumerGroup: 'probe' },
+    config,
+  );
+  await app.init();
+  beforeConsuming(app);
+  await app.startAllMicroservices();
+  const admin = createKafka(config.kafka, 'test-admin').admin();
+  await admin.connect();
+  return { config, app, admin };
+}
+
 describeWithInfra('messaging against the real Kafka broker', ['kafka'], () => {
   const prefix = uniqueTestPrefix('messaging');
   let config: KairosConfig;
@@ -96,27 +121,12 @@ describeWithInfra('messaging against the real Kafka broker', ['kafka'], () => {
   let assignmentChanges = 0;
 
   beforeAll(async () => {
-    config = loadConfig('ingest', {
-      KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
-      KAFKA_TOPIC_PREFIX: prefix,
-      LOG_LEVEL: 'warn',
-      KAIROS_AUTH: 'off',
-      KAFKA_MAX_RECORDS_PER_CALL: String(RECORDS_PER_CALL),
-    });
-    app = await createKairosApp(
-      {
-        name: 'ingest',
-        description: 'probe',
-        module: ProbeModule,
-        consumerGroup: 'probe',
-      },
-      config,
-    );
-    await app.init();
-    app.get(ConsumerAssignments).onChange('probe', () => (assignmentChanges += 1));
-    await app.startAllMicroservices();
-    admin = createKafka(config.kafka, 'test-admin').admin();
-    await admin.connect();
+    ({ config, app, admin } = await startProbe(
+      prefix,
+      { KAFKA_MAX_RECORDS_PER_CALL: String(RECORDS_PER_CALL) },
+      (started) =>
+        started.get(ConsumerAssignments).onChange('probe', () => (assignmentChanges += 1)),
+    ));
   });
 
   afterAll(async () => {
@@ -320,7 +330,6 @@ describeWithInfra('messaging against the real Kafka broker', ['kafka'], () => {
 describeWithInfra('deferred offset commits (KAFKA_COMMIT_INTERVAL_MS)', ['kafka'], () => {
   const prefix = uniqueTestPrefix('commits');
   const userId = 'deferred-commit-user';
-  let config: KairosConfig;
   let app: INestApplication | undefined;
   let admin: Admin;
 
@@ -337,22 +346,8 @@ describeWithInfra('deferred offset commits (KAFKA_COMMIT_INTERVAL_MS)', ['kafka'
     recorder.received.filter((r) => r.body.userId === userId).map((r) => r.body.seq);
 
   beforeAll(async () => {
-    config = loadConfig('ingest', {
-      KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
-      KAFKA_TOPIC_PREFIX: prefix,
-      LOG_LEVEL: 'warn',
-      KAIROS_AUTH: 'off',
-      // Longer than the test: after the first commit, only shutdown can commit again.
-      KAFKA_COMMIT_INTERVAL_MS: '60000',
-    });
-    app = await createKairosApp(
-      { name: 'ingest', description: 'probe', module: ProbeModule, consumerGroup: 'probe' },
-      config,
-    );
-    await app.init();
-    await app.startAllMicroservices();
-    admin = createKafka(config.kafka, 'test-admin').admin();
-    await admin.connect();
+    // Longer than the test: after the first commit, only shutdown can commit again.
+    ({ app, admin } = await startProbe(prefix, { KAFKA_COMMIT_INTERVAL_MS: '60000' }));
   });
 
   afterAll(async () => {
