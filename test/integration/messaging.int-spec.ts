@@ -39,6 +39,9 @@ class Recorder {
   readonly callPartitions: number[][] = [];
   /** Records per handler call, for each user id that appears in the call. */
   readonly callSizesByUser = new Map<string, number[]>();
+  /** Calls carrying this user take this long; `slowCallStarted` tells when one began. */
+  readonly slowUsers = new Map<string, number>();
+  slowCallStarted = 0;
   failures = 0;
 }
 
@@ -50,11 +53,19 @@ class EventsProbeController {
   constructor(private readonly recorder: Recorder) {}
 
   @EventPattern(Topic.Events)
-  handle(@Payload() batch: InboundBatch, @Ctx() context: KafkaBatchContext): void {
+  async handle(@Payload() batch: InboundBatch, @Ctx() context: KafkaBatchContext): Promise<void> {
     const decoded = batch.messages.map((message) => ({
       message,
       body: JSON.parse(message.value?.toString('utf8') ?? 'null') as Received['body'],
     }));
+    const delayMs = Math.max(
+      0,
+      ...decoded.map(({ body }) => this.recorder.slowUsers.get(body.userId) ?? 0),
+    );
+    if (delayMs > 0) {
+      this.recorder.slowCallStarted += 1;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
     for (const userId of new Set(decoded.map(({ body }) => body.userId))) {
       const sizes = this.recorder.callSizesByUser.get(userId) ?? [];
       sizes.push(batch.messages.length);
@@ -355,7 +366,7 @@ describeWithInfra('deferred offset commits (KAFKA_COMMIT_INTERVAL_MS)', ['kafka'
     await app?.close();
   });
 
-  it('holds handled offsets back until the interval or shutdown, then commits all of them', async () => {
+  it('holds handled offsets back until the interval or shutdown, then commits all of them, a running call included', async () => {
     const publisher = app?.get(KafkaPublisher);
     if (publisher === undefined) throw new Error('app did not start');
     // The first handled batch commits at once (no commit yet in this interval).
@@ -375,9 +386,17 @@ describeWithInfra('deferred offset commits (KAFKA_COMMIT_INTERVAL_MS)', ['kafka'
     expect(await endOffset()).toBe('4');
     expect(await committedOffset()).toBe('1');
 
-    // ...and shutdown commits them: a restart does not replay them.
+    // ...and shutdown commits them, and what a call still running at shutdown handles: a
+    // restart replays none of them.
+    recorder.slowUsers.set(userId, 1_500);
+    const started = recorder.slowCallStarted;
+    await publisher.publish(Topic.Events, [{ key: userId, value: { userId, seq: 4 } }]);
+    await eventually(() => (recorder.slowCallStarted > started ? true : undefined), {
+      what: 'the slow call to start',
+    });
     await app?.close();
     app = undefined;
-    expect(await committedOffset()).toBe('4');
+    expect(handledSeqs()).toEqual([0, 1, 2, 3, 4]);
+    expect(await committedOffset()).toBe('5');
   });
 });

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { type ClassConstructor, plainToInstance, Transform, Type } from 'class-transformer';
 import {
-  IsInt,
+  Allow,
+  IsArray,
+  IsDefined,
   IsOptional,
   IsString,
   validateSync,
@@ -198,15 +200,22 @@ describe('acceptFast', () => {
   });
 
   it('does not fast-accept classes using what it does not model; class-validator still decides', () => {
-    class Converted {
-      @Transform(({ value }) => String(value))
+    class Trimmed {
+      @Transform(({ value }: { value: unknown }) =>
+        typeof value === 'string' ? value.trim() : value,
+      )
       @IsString()
       label!: string;
     }
     class Counted {
       @Type(() => Number)
-      @IsInt()
+      @Allow()
       count!: number;
+    }
+    class Tagged {
+      @Type(() => String)
+      @IsArray()
+      tags!: Set<string>;
     }
     class Async {
       @IsString()
@@ -216,16 +225,44 @@ describe('acceptFast', () => {
     class Undecorated {
       name!: string;
     }
+    // Each input passes every check acceptFast would run if it ignored the unmodelled rule.
     const unmodelled: [ClassConstructor<object>, object][] = [
-      [Converted, { label: 5 }],
+      [Trimmed, { label: ' a ' }],
       [Counted, { count: '5' }],
+      [Tagged, { tags: ['a'] }],
       [Async, { name: 'n' }],
       [Undecorated, { name: 'n' }],
     ];
     for (const [dto, plain] of unmodelled) {
-      expect(acceptFast(dto, plain)).toBeUndefined();
+      expect({ dto: dto.name, fast: acceptFast(dto, plain) }).toEqual({
+        dto: dto.name,
+        fast: undefined,
+      });
     }
-    expect(fullPath(Converted, { label: 5 })).toEqual({ label: '5' });
+    expect(fullPath(Trimmed, { label: ' a ' })).toEqual({ label: 'a' });
+    expect(fullPath(Counted, { count: '5' })).toEqual({ count: 5 });
+  });
+
+  it('plans nothing from a failed class, even in a cycle planned from the failing side', () => {
+    class Left {
+      // Declared first, so Right is planned (and refers to Left's plan) before `x` fails Left.
+      @IsOptional()
+      @ValidateNested()
+      @Type(() => Right)
+      right?: object; // not `Right`: its design type would be read before the class exists
+
+      @IsDefined()
+      x!: unknown;
+    }
+    class Right {
+      @IsOptional()
+      @ValidateNested()
+      @Type(() => Left)
+      left?: object;
+    }
+    expect(acceptFast(Left, { x: 1 })).toBeUndefined(); // @IsDefined is not modelled
+    expect(fullPath(Right, { left: {} })).toBeUndefined();
+    expect(acceptFast(Right, { left: {} })).toBeUndefined();
   });
 
   it('follows a class nested in itself', () => {

@@ -53,14 +53,25 @@ interface ClassPlan {
 
 const plans = new WeakMap<ClassConstructor<object>, ClassPlan | null>();
 const PLAIN_TO_CLASS = 0;
+/** Classes planned since the outermost planFor call began. */
+let planning: ClassConstructor<object>[] | null = null;
 
 function planFor(dto: ClassConstructor<object>): ClassPlan | null {
   const known = plans.get(dto);
   if (known !== undefined) return known;
+  const outermost = planning === null;
+  planning ??= [];
+  planning.push(dto);
   const plan: ClassPlan = { dto, properties: new Map() };
   plans.set(dto, plan); // before the properties, so a class nested in itself finds its plan
   const complete = fillPlan(plan);
   plans.set(dto, complete ? plan : null);
+  if (outermost) {
+    // A class that failed may already be referenced by the plan of a class nested in it (a
+    // cycle): every plan made in this run goes, and is made again when asked for.
+    if (!complete) for (const planned of planning) if (planned !== dto) plans.delete(planned);
+    planning = null;
+  }
   return complete ? plan : null;
 }
 
@@ -75,6 +86,13 @@ function fillPlan(plan: ClassPlan): boolean {
   const grouped = storage.groupByPropertyName(metadatas);
   for (const [name, rules] of Object.entries(grouped)) {
     const property: PropertyPlan = { name, conditions: [], checks: [], nested: null };
+    // class-transformer changes such a value on its way in (`@Transform`, `@Type` to a
+    // primitive, a Set or a Map): only `@Type` to a nested class is modelled, below.
+    if (transformerMetadata.findTransformMetadatas(plan.dto, name, PLAIN_TO_CLASS).length > 0)
+      return false;
+    const hasType = transformerMetadata.findTypeMetadata(plan.dto, name) !== undefined;
+    if (hasType && !rules.some((rule) => rule.type === ValidationTypes.NESTED_VALIDATION))
+      return false;
     for (const rule of rules) {
       if ((rule.groups?.length ?? 0) > 0 || rule.always === true) return false;
       switch (rule.type) {

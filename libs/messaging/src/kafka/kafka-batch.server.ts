@@ -2,13 +2,19 @@ import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import { type KafkaConfig } from '@kairos/config';
 import { isTopicName, type TopicName } from '@kairos/contracts';
-import { type Batch, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
+import {
+  type Batch,
+  type Consumer,
+  type EachBatchPayload,
+  type KafkaMessage,
+  type Offsets,
+} from 'kafkajs';
 import { BatchMerger, nestBatchHandler } from '../batch-merger';
 import { type ConsumerAssignments } from '../consumer-assignments';
 import { createKafka } from './kafka-client.factory';
 import { type InboundBatch, type InboundMessage } from './inbound-message';
 import { physicalGroupId, physicalTopic } from './topic-names';
-import { OffsetCommitter } from './offset-committer';
+import { OffsetCommitter, type PartitionOffset } from './offset-committer';
 import { RetryBackoff } from './retry-backoff';
 import { registerLz4Codec } from './lz4.codec';
 
@@ -87,11 +93,14 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       maxWaitTimeInMs: kafka.fetchMaxWaitMs,
     });
     this.consumer = consumer;
-    const committer = new OffsetCommitter(consumer, kafka.commitIntervalMs, (error) =>
-      this.logger.warn(`offset commit failed, retrying with the next one: ${describe(error)}`),
+    const committer = new OffsetCommitter(
+      (offsets) => consumer.commitOffsets([...offsets]),
+      kafka.commitIntervalMs,
+      (error) => this.logger.warn(`offset commit failed: ${describe(error)}`),
     );
     this.committer = committer;
-    // Before the partitions move: what was handled here is not handled again by their next owner.
+    // Before the partitions move, so their next owner replays less. Best effort: kafkajs rejoins
+    // at once, and a commit the broker sees after the rejoin is refused (and not retried).
     consumer.on(consumer.events.REBALANCING, () => void committer.flush());
     consumer.on(consumer.events.GROUP_JOIN, (event) =>
       committer.keepOnly(event.payload.memberAssignment),
@@ -183,8 +192,11 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     } finally {
       clearInterval(heartbeats);
       // Stopping: kafkajs leaves the group once this batch returns, and a former member cannot
-      // commit, so what the batch handled is committed now.
-      if (!payload.isRunning()) await committer.flush();
+      // commit, so what the batch handled is committed now, through the payload (the consumer's
+      // own commitOffsets silently does nothing once stopping has begun).
+      if (!payload.isRunning()) {
+        await committer.flush((offsets) => payload.commitOffsetsIfNecessary(byTopic(offsets)));
+      }
     }
   }
 
@@ -227,10 +239,12 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   async close(): Promise<void> {
     const consumer = this.consumer;
     this.consumer = null;
-    // What earlier batches handled; a batch still running commits its own as it stops.
-    await this.committer?.flush();
+    const committer = this.committer;
     this.committer = null;
+    // What earlier batches handled; a batch still running commits its own as it stops.
+    await committer?.flush();
     await consumer?.disconnect();
+    committer?.close();
   }
 
   on(): never {
@@ -270,4 +284,13 @@ function toInboundMessage(batch: Batch, message: KafkaMessage): InboundMessage {
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** kafkajs's payload-level commit takes offsets grouped by topic. */
+function byTopic(offsets: readonly PartitionOffset[]): Offsets {
+  const topics = new Map<string, { partition: number; offset: string }[]>();
+  for (const { topic, partition, offset } of offsets) {
+    topics.set(topic, [...(topics.get(topic) ?? []), { partition, offset }]);
+  }
+  return { topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) };
 }

@@ -1,30 +1,45 @@
-import { OffsetCommitter } from './offset-committer';
+import { OffsetCommitter, type PartitionOffset } from './offset-committer';
 
-type Offsets = { topic: string; partition: number; offset: string }[];
-
-function fakeConsumer(): {
-  commits: Offsets[];
-  refuse: number;
-  commitOffsets: (o: Offsets) => Promise<void>;
-} {
-  const consumer = {
-    commits: [] as Offsets[],
+/** A broker stand-in: records commits; refuses the next `refuse` ones; may hold them open. */
+function fakeBroker() {
+  const broker = {
+    commits: [] as PartitionOffset[][],
     refuse: 0,
-    commitOffsets(offsets: Offsets): Promise<void> {
-      if (consumer.refuse > 0) {
-        consumer.refuse -= 1;
+    held: null as null | { resolve: () => void; reject: (error: Error) => void },
+    hold: false,
+    commit(offsets: readonly PartitionOffset[]): Promise<void> {
+      if (broker.hold) {
+        return new Promise<void>((resolve, reject) => {
+          broker.held = {
+            resolve: () => {
+              broker.commits.push([...offsets]);
+              resolve();
+            },
+            reject,
+          };
+        });
+      }
+      if (broker.refuse > 0) {
+        broker.refuse -= 1;
         return Promise.reject(new Error('REBALANCE_IN_PROGRESS'));
       }
-      consumer.commits.push(offsets);
+      broker.commits.push([...offsets]);
       return Promise.resolve();
     },
   };
-  return consumer;
+  return broker;
 }
 
 describe('OffsetCommitter', () => {
   let now = 0;
   const clock = (): number => now;
+  const committerFor = (broker: ReturnType<typeof fakeBroker>, intervalMs: number) =>
+    new OffsetCommitter(
+      (o) => broker.commit(o),
+      intervalMs,
+      () => undefined,
+      clock,
+    );
   beforeEach(() => {
     now = 1_000_000;
     jest.useFakeTimers();
@@ -32,31 +47,31 @@ describe('OffsetCommitter', () => {
   afterEach(() => jest.useRealTimers());
 
   it('with no interval, commits every handled step and lets a refusal through', async () => {
-    const consumer = fakeConsumer();
-    const committer = new OffsetCommitter(consumer, 0, () => undefined, clock);
+    const broker = fakeBroker();
+    const committer = committerFor(broker, 0);
     await committer.handled('t', 0, '5');
     await committer.handled('t', 0, '7');
-    expect(consumer.commits).toEqual([
+    expect(broker.commits).toEqual([
       [{ topic: 't', partition: 0, offset: '5' }],
       [{ topic: 't', partition: 0, offset: '7' }],
     ]);
-    consumer.refuse = 1;
+    broker.refuse = 1;
     await expect(committer.handled('t', 0, '9')).rejects.toThrow('REBALANCE_IN_PROGRESS');
   });
 
   it('with an interval, commits the newest offset of every partition together, once per interval', async () => {
-    const consumer = fakeConsumer();
-    const committer = new OffsetCommitter(consumer, 100, () => undefined, clock);
+    const broker = fakeBroker();
+    const committer = committerFor(broker, 100);
     await committer.handled('t', 0, '1'); // first of the interval: at once
     now += 10;
     await committer.handled('t', 0, '2');
     await committer.handled('t', 1, '8');
     await committer.handled('t', 0, '3');
-    expect(consumer.commits).toHaveLength(1);
+    expect(broker.commits).toHaveLength(1);
 
     now += 100;
     await jest.advanceTimersByTimeAsync(100); // no further step: the timer commits
-    expect(consumer.commits).toEqual([
+    expect(broker.commits).toEqual([
       [{ topic: 't', partition: 0, offset: '1' }],
       [
         { topic: 't', partition: 0, offset: '3' },
@@ -64,48 +79,71 @@ describe('OffsetCommitter', () => {
       ],
     ]);
     await committer.flush();
-    expect(consumer.commits).toHaveLength(2); // nothing pending, nothing sent
+    expect(broker.commits).toHaveLength(2); // nothing pending, nothing sent
   });
 
-  it('keeps refused offsets for the next commit, unless a newer one came meanwhile', async () => {
-    const consumer = fakeConsumer();
-    const failures: unknown[] = [];
-    const committer = new OffsetCommitter(consumer, 100, (e) => failures.push(e), clock);
-    consumer.refuse = 1;
-    const refused = committer.handled('t', 0, '4'); // sent, then refused
-    await committer.handled('t', 1, '2'); // while the refused commit is in flight
-    await committer.handled('t', 0, '6'); // newer than the refused one
-    await refused;
-    expect(failures).toHaveLength(1);
+  it('sends one commit at a time, so a refused older offset never lands over a newer one', async () => {
+    const broker = fakeBroker();
+    const committer = committerFor(broker, 100);
+    broker.hold = true;
+    const first = committer.handled('t', 0, '10'); // commit A, held open by the broker
+    while (broker.held === null) await Promise.resolve();
+    now += 100;
+    broker.hold = false;
+    const second = committer.handled('t', 0, '20'); // due, but waits for A
+    await Promise.resolve();
+    expect(broker.commits).toEqual([]);
+    broker.held?.reject(new Error('REQUEST_TIMED_OUT')); // A fails after 20 was handled
+    await Promise.all([first, second]);
     await committer.flush();
-    expect(consumer.commits).toEqual([
-      [
-        { topic: 't', partition: 1, offset: '2' },
-        { topic: 't', partition: 0, offset: '6' },
-      ],
-    ]);
+    expect(broker.commits).toEqual([[{ topic: 't', partition: 0, offset: '20' }]]);
   });
 
-  it('retries a refused commit by its timer when no further step comes', async () => {
-    const consumer = fakeConsumer();
-    const committer = new OffsetCommitter(consumer, 100, () => undefined, clock);
-    consumer.refuse = 1;
+  it('keeps a refused offset for the next commit, retried by its timer', async () => {
+    const broker = fakeBroker();
+    const committer = committerFor(broker, 100);
+    broker.refuse = 1;
     await committer.handled('t', 0, '4');
-    expect(consumer.commits).toEqual([]);
+    expect(broker.commits).toEqual([]);
     now += 100;
     await jest.advanceTimersByTimeAsync(100);
-    expect(consumer.commits).toEqual([[{ topic: 't', partition: 0, offset: '4' }]]);
+    expect(broker.commits).toEqual([[{ topic: 't', partition: 0, offset: '4' }]]);
   });
 
-  it('forgets offsets of partitions a rebalance took away', async () => {
-    const consumer = fakeConsumer();
-    const committer = new OffsetCommitter(consumer, 100, () => undefined, clock);
-    await committer.handled('t', 0, '1');
+  it('forgets offsets of partitions a rebalance took away, pending or refused across it', async () => {
+    const broker = fakeBroker();
+    const committer = committerFor(broker, 100);
+    broker.hold = true;
+    const inFlight = committer.handled('t', 0, '1');
+    while (broker.held === null) await Promise.resolve();
     await committer.handled('t', 0, '2');
     await committer.handled('t', 1, '5');
     await committer.handled('u', 0, '9');
     committer.keepOnly({ t: [1], u: [] });
+    broker.held?.reject(new Error('ILLEGAL_GENERATION')); // refused across the rebalance
+    await inFlight;
+    broker.hold = false;
     await committer.flush();
-    expect(consumer.commits.at(-1)).toEqual([{ topic: 't', partition: 1, offset: '5' }]);
+    expect(broker.commits).toEqual([[{ topic: 't', partition: 1, offset: '5' }]]);
+  });
+
+  it('commits through another path when asked (a stopping consumer), and nothing once closed', async () => {
+    const broker = fakeBroker();
+    const committer = committerFor(broker, 100);
+    await committer.handled('t', 0, '1');
+    await committer.handled('t', 0, '2');
+    const viaPayload: PartitionOffset[][] = [];
+    await committer.flush((offsets) => {
+      viaPayload.push([...offsets]);
+      return Promise.resolve();
+    });
+    expect(viaPayload).toEqual([[{ topic: 't', partition: 0, offset: '2' }]]);
+
+    await committer.handled('t', 0, '3');
+    committer.close();
+    now += 100;
+    await jest.advanceTimersByTimeAsync(1_000);
+    await committer.flush();
+    expect(broker.commits).toEqual([[{ topic: 't', partition: 0, offset: '1' }]]);
   });
 });

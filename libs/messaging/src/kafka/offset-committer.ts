@@ -1,6 +1,4 @@
-import { type Consumer } from 'kafkajs';
-
-interface PartitionOffset {
+export interface PartitionOffset {
   readonly topic: string;
   readonly partition: number;
   /** The next offset to read: last handled + 1. */
@@ -22,9 +20,14 @@ export class OffsetCommitter {
   private readonly pending = new Map<string, PartitionOffset>();
   private lastCommitAt = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** One commit at a time: a later one must never land before an earlier one fails. */
+  private committing: Promise<void> = Promise.resolve();
+  /** Moves on every rebalance: a commit refused across one is not retried. */
+  private generation = 0;
+  private closed = false;
 
   constructor(
-    private readonly consumer: Pick<Consumer, 'commitOffsets'>,
+    private readonly commit: (offsets: readonly PartitionOffset[]) => Promise<void>,
     private readonly intervalMs: number,
     private readonly onDeferredFailure: (error: unknown) => void,
     private readonly clock: () => number = Date.now,
@@ -37,40 +40,25 @@ export class OffsetCommitter {
    */
   async handled(topic: string, partition: number, offset: string): Promise<void> {
     if (this.intervalMs === 0) {
-      await this.consumer.commitOffsets([{ topic, partition, offset }]);
+      await this.commit([{ topic, partition, offset }]);
       return;
     }
     this.pending.set(`${topic}:${partition}`, { topic, partition, offset });
     if (this.clock() - this.lastCommitAt >= this.intervalMs) {
       await this.flush();
-    } else if (this.timer === null) {
-      this.timer = setTimeout(() => void this.flush(), this.intervalMs);
-      this.timer.unref();
+    } else {
+      this.schedule();
     }
   }
 
-  /** Commits what is pending now (at shutdown, when a rebalance starts). Never throws. */
-  async flush(): Promise<void> {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.pending.size === 0) return;
-    const offsets = [...this.pending.values()];
-    this.pending.clear();
-    this.lastCommitAt = this.clock();
-    try {
-      await this.consumer.commitOffsets(offsets);
-    } catch (error) {
-      // Kept for the next commit unless a newer offset of the same partition arrived meanwhile.
-      for (const entry of offsets) {
-        const key = `${entry.topic}:${entry.partition}`;
-        if (!this.pending.has(key)) this.pending.set(key, entry);
-      }
-      this.onDeferredFailure(error);
-      if (this.timer === null) {
-        this.timer = setTimeout(() => void this.flush(), this.intervalMs);
-        this.timer.unref();
-      }
-    }
+  /**
+   * Commits what is pending, after any commit still in flight; `commit` overrides how (a
+   * stopping kafkajs consumer commits only through its batch payload). Never throws.
+   */
+  flush(commit = this.commit): Promise<void> {
+    const next = this.committing.then(() => this.commitPending(commit));
+    this.committing = next;
+    return next;
   }
 
   /**
@@ -78,8 +66,47 @@ export class OffsetCommitter {
    * later could move the new owner's position back.
    */
   keepOnly(assigned: Readonly<Record<string, readonly number[]>>): void {
+    this.generation += 1;
     for (const [key, entry] of this.pending) {
       if (!(assigned[entry.topic] ?? []).includes(entry.partition)) this.pending.delete(key);
     }
+  }
+
+  /** After the consumer left its group: nothing more can be committed. */
+  close(): void {
+    this.closed = true;
+    this.pending.clear();
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private async commitPending(
+    commit: (offsets: readonly PartitionOffset[]) => Promise<void>,
+  ): Promise<void> {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pending.size === 0 || this.closed) return;
+    const offsets = [...this.pending.values()];
+    const generation = this.generation;
+    this.pending.clear();
+    this.lastCommitAt = this.clock();
+    try {
+      await commit(offsets);
+    } catch (error) {
+      this.onDeferredFailure(error);
+      if (generation !== this.generation) return; // offsets of an assignment that is gone
+      // Kept for the next commit unless a newer offset of the same partition arrived meanwhile.
+      for (const entry of offsets) {
+        const key = `${entry.topic}:${entry.partition}`;
+        if (!this.pending.has(key)) this.pending.set(key, entry);
+      }
+      this.schedule();
+    }
+  }
+
+  private schedule(): void {
+    if (this.timer !== null || this.closed) return;
+    this.timer = setTimeout(() => void this.flush(), this.intervalMs);
+    this.timer.unref();
   }
 }
