@@ -149,9 +149,9 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
       'Longest a consumer fetch waits for KAFKA_FETCH_MIN_BYTES (1 to 5000). Also how often an idle consumer polls when KAFKA_FETCH_MIN_BYTES is above 1.',
   },
   KAFKA_COMMIT_INTERVAL_MS: {
-    default: '1000',
+    default: '0',
     meaning:
-      'How often consumers commit the offsets they have handled (0 to 60000). Batches handled within the interval share one commit (and a timer commits the last ones), which saves a request per batch in the app and a write to __consumer_offsets in the broker; a crash replays at most the interval, which consumers dedupe. 0 commits after every handled batch. Consumer lag (committed offsets) trails by up to the interval.',
+      'How often consumers commit the offsets they have handled (0 to 60000). 0 commits after every handled batch. Above 0, batches handled within the interval share one commit (a timer commits the last ones), which saves a request per batch in the app and a write to __consumer_offsets in the broker at low rates; a crash replays at most the interval, which consumers dedupe, and consumer lag trails by up to the interval. Opt-in (bench/recommender/README.md).',
   },
   KAFKA_COMPRESSION: {
     default: 'lz4',

@@ -28,8 +28,8 @@ export interface KafkaConfig {
   readonly fetchMinBytes: number;
   readonly fetchMaxWaitMs: number;
   /**
-   * Handled offsets are committed together at most this often (default 1 s; a crash replays at
-   * most this much, which consumers dedupe). 0: every handled step is committed before the next.
+   * 0 (default): every handled step is committed before the next. Above 0: handled offsets are
+   * committed together at most this often (a crash replays at most this much; consumers dedupe).
    */
   readonly commitIntervalMs: number;
   /**

@@ -102,7 +102,7 @@ export function loadConfig(app: AppName, env: Environment = process.env): Kairos
       maxRecordsPerCall: parsed.KAFKA_MAX_RECORDS_PER_CALL ?? 500,
       fetchMinBytes: parsed.KAFKA_FETCH_MIN_BYTES ?? 1,
       fetchMaxWaitMs: parsed.KAFKA_FETCH_MAX_WAIT_MS ?? 5_000,
-      commitIntervalMs: parsed.KAFKA_COMMIT_INTERVAL_MS ?? 1_000,
+      commitIntervalMs: parsed.KAFKA_COMMIT_INTERVAL_MS ?? 0,
       topicSetupTimeoutMs: parsed.KAFKA_TOPIC_SETUP_TIMEOUT_MS ?? 60_000,
     },
     http: {
