@@ -102,9 +102,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     // Before the partitions move, so their next owner replays less. Best effort: kafkajs rejoins
     // at once, and a commit the broker sees after the rejoin is refused (and not retried).
     consumer.on(consumer.events.REBALANCING, () => void committer.flush());
-    consumer.on(consumer.events.GROUP_JOIN, (event) =>
-      committer.keepOnly(event.payload.memberAssignment),
-    );
+    consumer.on(consumer.events.GROUP_JOIN, () => committer.forgetPending());
     const assignments = this.options.assignments;
     if (assignments !== undefined) {
       // A rebalance starting (partitions about to be revoked), the new assignment, or no

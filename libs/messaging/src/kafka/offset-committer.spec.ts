@@ -110,7 +110,7 @@ describe('OffsetCommitter', () => {
     expect(broker.commits).toEqual([[{ topic: 't', partition: 0, offset: '4' }]]);
   });
 
-  it('forgets offsets of partitions a rebalance took away, pending or refused across it', async () => {
+  it('forgets what is pending or refused across a rebalance (the partitions restart from their commits)', async () => {
     const broker = fakeBroker();
     const committer = committerFor(broker, 100);
     broker.hold = true;
@@ -118,13 +118,27 @@ describe('OffsetCommitter', () => {
     while (broker.held === null) await Promise.resolve();
     await committer.handled('t', 0, '2');
     await committer.handled('t', 1, '5');
-    await committer.handled('u', 0, '9');
-    committer.keepOnly({ t: [1], u: [] });
+    committer.forgetPending();
     broker.held?.reject(new Error('ILLEGAL_GENERATION')); // refused across the rebalance
     await inFlight;
     broker.hold = false;
     await committer.flush();
-    expect(broker.commits).toEqual([[{ topic: 't', partition: 1, offset: '5' }]]);
+    expect(broker.commits).toEqual([]);
+    await committer.handled('t', 1, '6'); // handled after the rebalance: committed as usual
+    now += 100;
+    await jest.advanceTimersByTimeAsync(100);
+    expect(broker.commits).toEqual([[{ topic: 't', partition: 1, offset: '6' }]]);
+  });
+
+  it('drops a refused offset when a rebalance came before the refusal was answered too', async () => {
+    const broker = fakeBroker();
+    const committer = committerFor(broker, 100);
+    broker.refuse = 1;
+    await committer.handled('t', 0, '3'); // refused before the rebalance: kept for a retry
+    committer.forgetPending(); // the rebalance: the retry would commit 3 under the new generation
+    now += 100;
+    await jest.advanceTimersByTimeAsync(100);
+    expect(broker.commits).toEqual([]);
   });
 
   it('commits through another path when asked (a stopping consumer), and nothing once closed', async () => {

@@ -62,14 +62,14 @@ export class OffsetCommitter {
   }
 
   /**
-   * Drops offsets of partitions this member no longer owns after a rebalance: committing them
-   * later could move the new owner's position back.
+   * After a rebalance: kafkajs starts every assigned partition again from its committed offset,
+   * so pending offsets are forgotten (their records are handled again and deduped). Committing
+   * them later could move a partition back: a member that was frozen through the rebalance holds
+   * offsets older than what the partition's next owner has committed since.
    */
-  keepOnly(assigned: Readonly<Record<string, readonly number[]>>): void {
+  forgetPending(): void {
     this.generation += 1;
-    for (const [key, entry] of this.pending) {
-      if (!(assigned[entry.topic] ?? []).includes(entry.partition)) this.pending.delete(key);
-    }
+    this.pending.clear();
   }
 
   /** After the consumer left its group: nothing more can be committed. */
