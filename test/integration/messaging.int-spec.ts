@@ -400,3 +400,37 @@ describeWithInfra('deferred offset commits (KAFKA_COMMIT_INTERVAL_MS)', ['kafka'
     expect(await committedOffset()).toBe('5');
   });
 });
+
+describeWithInfra('offsets of a call running at shutdown (commit per step)', ['kafka'], () => {
+  const prefix = uniqueTestPrefix('stopping');
+  const userId = 'stopping-user';
+  let app: INestApplication | undefined;
+  let admin: Admin;
+
+  beforeAll(async () => {
+    ({ app, admin } = await startProbe(prefix, {}));
+  });
+
+  afterAll(async () => {
+    await admin?.disconnect();
+    await app?.close();
+  });
+
+  it('commits the call that was running when the consumer stopped, so a restart skips it', async () => {
+    const publisher = app?.get(KafkaPublisher);
+    if (publisher === undefined) throw new Error('app did not start');
+    recorder.slowUsers.set(userId, 1_500);
+    const started = recorder.slowCallStarted;
+    await publisher.publish(Topic.Events, [{ key: userId, value: { userId, seq: 0 } }]);
+    await eventually(() => (recorder.slowCallStarted > started ? true : undefined), {
+      what: 'the slow call to start',
+    });
+    await app?.close();
+    app = undefined;
+    const topic = physicalTopic(prefix, Topic.Events);
+    const [offsets] = await admin.fetchOffsets({ groupId: `${prefix}probe`, topics: [topic] });
+    const partition = partitionForKey(userId, 12);
+    expect(recorder.received.filter((r) => r.body.userId === userId)).toHaveLength(1);
+    expect(offsets?.partitions.find((p) => p.partition === partition)?.offset).toBe('1');
+  });
+});

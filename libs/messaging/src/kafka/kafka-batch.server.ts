@@ -190,11 +190,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     } finally {
       clearInterval(heartbeats);
       // Stopping: kafkajs leaves the group once this batch returns, and a former member cannot
-      // commit, so what the batch handled is committed now, through the payload (the consumer's
-      // own commitOffsets silently does nothing once stopping has begun).
-      if (!payload.isRunning()) {
-        await committer.flush((offsets) => payload.commitOffsetsIfNecessary(byTopic(offsets)));
-      }
+      // commit, so what the batch handled is committed now.
+      if (!payload.isRunning()) await committer.flush(payloadCommit(payload));
     }
   }
 
@@ -219,7 +216,12 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       await merger.submit(part);
       // Resolving moves kafkajs's fetch position; committing makes the progress durable.
       payload.resolveOffset(last.offset);
-      await committer.handled(topic, partition, (BigInt(last.offset) + 1n).toString());
+      await committer.handled(
+        topic,
+        partition,
+        (BigInt(last.offset) + 1n).toString(),
+        payload.isRunning() ? undefined : payloadCommit(payload),
+      );
       return true;
     } catch (error) {
       const delayMs = this.backoff.failed(partitionKey);
@@ -282,6 +284,16 @@ function toInboundMessage(batch: Batch, message: KafkaMessage): InboundMessage {
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * Commits through the batch payload, which works while the consumer is stopping (until it leaves
+ * the group after this batch); the consumer's own commitOffsets silently does nothing then.
+ */
+function payloadCommit(
+  payload: EachBatchPayload,
+): (offsets: readonly PartitionOffset[]) => Promise<void> {
+  return (offsets) => payload.commitOffsetsIfNecessary(byTopic(offsets));
 }
 
 /** kafkajs's payload-level commit takes offsets grouped by topic. */

@@ -57,6 +57,13 @@ describe('OffsetCommitter', () => {
     ]);
     broker.refuse = 1;
     await expect(committer.handled('t', 0, '9')).rejects.toThrow('REBALANCE_IN_PROGRESS');
+    const viaPayload: PartitionOffset[][] = [];
+    await committer.handled('t', 0, '11', (offsets) => {
+      viaPayload.push([...offsets]);
+      return Promise.resolve();
+    });
+    expect(viaPayload).toEqual([[{ topic: 't', partition: 0, offset: '11' }]]);
+    expect(broker.commits).toHaveLength(2);
   });
 
   it('with an interval, commits the newest offset of every partition together, once per interval', async () => {

@@ -35,17 +35,23 @@ export class OffsetCommitter {
 
   /**
    * Records that the handler finished everything before `offset`. With no interval, commits
-   * now and throws if the broker refuses (the caller rewinds); otherwise a refused commit is
-   * reported and retried with the next one.
+   * now (through `commit` if given: a stopping kafkajs consumer commits only through its batch
+   * payload) and throws if the broker refuses (the caller rewinds); otherwise a refused commit
+   * is reported and retried with the next one.
    */
-  async handled(topic: string, partition: number, offset: string): Promise<void> {
+  async handled(
+    topic: string,
+    partition: number,
+    offset: string,
+    commit = this.commit,
+  ): Promise<void> {
     if (this.intervalMs === 0) {
-      await this.commit([{ topic, partition, offset }]);
+      await commit([{ topic, partition, offset }]);
       return;
     }
     this.pending.set(`${topic}:${partition}`, { topic, partition, offset });
     if (this.clock() - this.lastCommitAt >= this.intervalMs) {
-      await this.flush();
+      await this.flush(commit);
     } else {
       this.schedule();
     }
