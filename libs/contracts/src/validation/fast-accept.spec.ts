@@ -217,6 +217,15 @@ describe('acceptFast', () => {
       @IsArray()
       tags!: Set<string>;
     }
+    class Item {
+      @IsString()
+      name!: string;
+    }
+    class ItemSet {
+      @ValidateNested()
+      @Type(() => Item)
+      items!: Set<Item>;
+    }
     class Async {
       @IsString()
       @IsAsyncTrue()
@@ -230,6 +239,7 @@ describe('acceptFast', () => {
       [Trimmed, { label: ' a ' }],
       [Counted, { count: '5' }],
       [Tagged, { tags: ['a'] }],
+      [ItemSet, { items: [{ name: 'a' }] }],
       [Async, { name: 'n' }],
       [Undecorated, { name: 'n' }],
     ];
@@ -241,6 +251,7 @@ describe('acceptFast', () => {
     }
     expect(fullPath(Trimmed, { label: ' a ' })).toEqual({ label: 'a' });
     expect(fullPath(Counted, { count: '5' })).toEqual({ count: 5 });
+    expect((fullPath(ItemSet, { items: [{ name: 'a' }] }) as ItemSet).items).toBeInstanceOf(Set);
   });
 
   it('plans nothing from a failed class, even in a cycle planned from the failing side', () => {

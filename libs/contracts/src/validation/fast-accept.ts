@@ -142,10 +142,11 @@ function nestedClass(
   dto: ClassConstructor<object>,
   property: string,
 ): ClassConstructor<object> | null {
-  if (transformerMetadata.findTransformMetadatas(dto, property, PLAIN_TO_CLASS).length > 0)
-    return null;
   const type = transformerMetadata.findTypeMetadata(dto, property);
   if (type === undefined || type.options?.discriminator !== undefined) return null;
+  // A Set or Map property is built as one by class-transformer; what JSON gives is neither.
+  const declared: unknown = type.reflectedType;
+  if (declared === Set || declared === Map) return null;
   const target: unknown = type.typeFunction();
   return typeof target === 'function' ? (target as ClassConstructor<object>) : null;
 }
