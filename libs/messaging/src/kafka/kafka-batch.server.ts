@@ -300,7 +300,9 @@ function payloadCommit(
 function byTopic(offsets: readonly PartitionOffset[]): Offsets {
   const topics = new Map<string, { partition: number; offset: string }[]>();
   for (const { topic, partition, offset } of offsets) {
-    topics.set(topic, [...(topics.get(topic) ?? []), { partition, offset }]);
+    const partitions = topics.get(topic) ?? [];
+    partitions.push({ partition, offset });
+    topics.set(topic, partitions);
   }
   return { topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) };
 }
