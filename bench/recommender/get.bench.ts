@@ -11,14 +11,13 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { cpuProfileFlags, startAppProcess } from '../../test/support/app-process';
 import { machineDescription, summarizeRuns } from '../support/stats';
-import { processCpuSeconds } from '../telemetry/process-cpu';
 import { startHelloProcess } from './hello/hello-process';
 import { benchScope } from './support/bench-scope';
 import { cacheUsers, inferenceBatchStats, notPrecomputed } from './support/cached-users';
 import { mongoListWritesPerSecond } from './support/mongo-list-writes';
+import { type ClosedLoopResult, closedLoopGet } from '../support/closed-loop';
 import { MeasuredWindows } from '../support/measured-windows';
 import { openLoopGet } from '../support/open-loop';
 import { writeRandomModelVersion } from './support/random-model';
@@ -52,43 +51,13 @@ const DIMENSION = Number(args.dimension);
 const profileDir = (server: string): string | undefined =>
   args['cpu-prof-dir'] === undefined ? undefined : resolve(args['cpu-prof-dir'], server);
 
-interface LoadResult {
-  readonly requestsPerSecond: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly errors: number;
-  /** Server CPU time (user + system) per answered request: steadier than req/s on a busy machine. */
-  readonly cpuMicrosPerRequest: number;
-}
-
-/** Closed loop: `connections` keep-alive connections, each sending its next request on reply. */
-async function fixedConcurrency(
+/** Closed loop at the bench's concurrency and duration. */
+function fixedConcurrency(
   baseUrl: string,
   paths: readonly string[],
   serverPid: number,
-): Promise<LoadResult> {
-  let next = 0;
-  const cpuBefore = processCpuSeconds(serverPid);
-  const result = await autocannon({
-    url: baseUrl,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    requests: [
-      {
-        method: 'GET',
-        setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length] ?? '/' }),
-      },
-    ],
-  });
-  const cpuSeconds = processCpuSeconds(serverPid) - cpuBefore;
-  const answered = result['2xx'] + result.non2xx;
-  return {
-    cpuMicrosPerRequest: answered > 0 ? (cpuSeconds * 1e6) / answered : Number.NaN,
-    requestsPerSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.non2xx + result.errors + result.timeouts,
-  };
+): Promise<ClosedLoopResult> {
+  return closedLoopGet({ baseUrl, paths, serverPid, connections: CONNECTIONS, seconds: SECONDS });
 }
 
 async function main(): Promise<void> {

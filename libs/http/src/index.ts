@@ -21,4 +21,5 @@ export {
   type RequestTrace,
 } from './request/trace-context';
 export { logInTrace, loggingTrace } from './request/log-trace';
+export { ENTERS_TRACE_ITSELF, EntersTraceItself, inRequestTrace } from './request/trace-hooks';
 export { checkedEntityId } from './request/checked-entity-id';

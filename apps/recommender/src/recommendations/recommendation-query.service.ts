@@ -63,11 +63,13 @@ export class RecommendationQueryService {
   /**
    * The answer as the route sends it, JSON bytes made by `serialize` (the route's serializer).
    * An unfiltered GET for a list in memory is answered from the body cache while the list and
-   * the catalog's availability are those it was made from.
+   * the catalog's availability are those it was made from. Anything else runs through `inTrace`
+   * (the request's trace context: it may read MongoDB or run inference, which make spans).
    */
   async recommendBody(
     query: RecommendationQuery,
     serialize: (answer: RecommendationAnswer) => Buffer,
+    inTrace: <T>(work: () => Promise<T>) => Promise<T> = (work) => work(),
   ): Promise<Buffer> {
     const key = this.bodyKey(query);
     const cached = key === undefined ? undefined : this.bodies.get(key);
@@ -75,7 +77,7 @@ export class RecommendationQueryService {
       this.metrics.served.inc({ source: 'precomputed' });
       return cached;
     }
-    const answer = await this.recommend(query);
+    const answer = await inTrace(() => this.recommend(query));
     const body = serialize(answer);
     if (key !== undefined && answer.source === 'precomputed') {
       // Kept only if nothing it depends on changed while it was being made.

@@ -1,9 +1,9 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ENTITY_ID_PATTERN } from '@kairos/contracts';
-import { RequireScope, checkedEntityId } from '@kairos/http';
-import { type FastifyReply } from 'fastify';
+import { EntersTraceItself, RequireScope, checkedEntityId, inRequestTrace } from '@kairos/http';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   type RecommendationAnswer,
   RecommendationQueryService,
@@ -27,9 +27,13 @@ export class RecommendationsController {
     schema: RECOMMENDATION_ANSWER_SCHEMA,
   })
   @RouteSchema({ response: { 200: RECOMMENDATION_ANSWER_SCHEMA } })
+  // An answer from memory makes no span and needs no trace context; reads from MongoDB and
+  // inference run in it (inRequestTrace), so their spans are children of the request's.
+  @EntersTraceItself()
   async recommend(
     @Param('userId') userId: string,
     @Query() query: RecommendationsQueryDto,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer> {
     checkedEntityId('userId', userId);
@@ -43,6 +47,7 @@ export class RecommendationsController {
         ...(query.category !== undefined ? { category: query.category } : {}),
       },
       (answer: RecommendationAnswer) => asBuffer(reply.serialize(answer)),
+      (work) => inRequestTrace(request, work),
     );
     void reply.type('application/json; charset=utf-8');
     return body;

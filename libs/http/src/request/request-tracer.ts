@@ -21,10 +21,16 @@ export interface TracedRequest {
   /** Whether the span is recorded (sampled); only then does it need ending. */
   readonly recording: boolean;
   /**
-   * Runs the rest of the request: inside the span's context (for child spans and log ids), or,
-   * for an app whose handlers take the trace from the request, as it is.
+   * Runs the rest of the request: inside the span's context (for child spans and log ids) until
+   * `finished` calls back (the response has gone), or, for an app whose handlers take the trace
+   * from the request, as it is.
    */
-  run(next: () => void): void;
+  run(next: () => void, finished: (done: () => void) => void): void;
+  /**
+   * Runs `work` in the span's context, for a handler whose route does not enter it for the
+   * whole request (`EntersTraceItself`) and needs it only on some paths.
+   */
+  enter<T>(work: () => Promise<T>): Promise<T>;
   /** Ends a recorded span, named after the matched route template when there is one. */
   end(outcome: { readonly statusCode: number; readonly route: string | null }): void;
 }

@@ -1,4 +1,5 @@
-import { type FastifyInstance } from 'fastify';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type KairosRequest, matchedRoute } from './kairos-request';
 import { type RequestTracer } from './request-tracer';
 import { traceFromHeaders } from './trace-context';
@@ -14,8 +15,10 @@ const UNTRACED_PATHS = /^\/(health\/|metrics|docs)/;
  * valid ids but no recording); otherwise the caller's trace continued, or a new one.
  *
  * The last `preHandler` one runs the handler (guards, pipes, controller) inside the span's
- * context. Entering there rather than on request spares binding the request stream: the body's
- * chunks arrive in the socket's async context, not the one a hook entered.
+ * context, until the response has gone. Entering there rather than on request spares binding
+ * the request stream: the body's chunks arrive in the socket's async context, not the one a
+ * hook entered. Routes marked `EntersTraceItself` are left out: their handler enters the
+ * context only for the work that needs it (`TracedRequest.enter`).
  */
 export function installTraceHooks(server: FastifyInstance, tracer: RequestTracer | null): void {
   server.addHook('onRequest', (request, reply, done) => {
@@ -42,9 +45,36 @@ export function installTraceHooks(server: FastifyInstance, tracer: RequestTracer
     done();
   });
   if (tracer === null) return;
-  server.addHook('preHandler', (request, _reply, done) => {
+  server.addHook('preHandler', (request, reply, done) => {
     const traced = (request as KairosRequest).kairosTracing;
-    if (traced === null) done();
-    else traced.run(done);
+    if (traced === null || entersTraceItself(request)) done();
+    else {
+      traced.run(done, (finished) => {
+        if (reply.raw.closed) finished();
+        else reply.raw.once('close', finished);
+      });
+    }
   });
+}
+
+/** The Fastify route config `EntersTraceItself` sets (for routes declared without Nest). */
+export const ENTERS_TRACE_ITSELF = { kairosEntersTraceItself: true } as const;
+
+/**
+ * Marks a route whose handler is not run in its request's trace context: it calls
+ * `TracedRequest.enter` for the work that needs the context (spans, instrumented storage). For a
+ * hot route whose usual answer needs none: while any context is entered, every promise of the
+ * process pays AsyncLocalStorage's hooks (see server-span.ts in libs/telemetry).
+ */
+export const EntersTraceItself = (): MethodDecorator => RouteConfig(ENTERS_TRACE_ITSELF);
+
+function entersTraceItself(request: FastifyRequest): boolean {
+  const config: Partial<Record<string, unknown>> | undefined = request.routeOptions.config;
+  return config?.kairosEntersTraceItself === true;
+}
+
+/** Runs `work` in the request's trace context when tracing runs for it, else as it is. */
+export function inRequestTrace<T>(request: FastifyRequest, work: () => Promise<T>): Promise<T> {
+  const traced = (request as KairosRequest).kairosTracing;
+  return traced === null ? work() : traced.enter(work);
 }

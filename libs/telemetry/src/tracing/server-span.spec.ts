@@ -13,7 +13,13 @@ import { Logger } from '@nestjs/common';
 import { type Server } from 'node:http';
 import fastify, { type FastifyInstance } from 'fastify';
 import request from 'supertest';
-import { installHttpPolicies, type KairosRequest, requestTrace } from '@kairos/http';
+import {
+  ENTERS_TRACE_ITSELF,
+  inRequestTrace,
+  installHttpPolicies,
+  type KairosRequest,
+  requestTrace,
+} from '@kairos/http';
 import { activeTraceIds } from './active-trace';
 import { tracePublish } from './message-tracing';
 import { serverSpanTracer } from './server-span';
@@ -86,6 +92,25 @@ describe('server spans made by the trace hooks', () => {
         published: undefined,
       };
       return reply.status(202).send({ ok: true });
+    });
+    // A handler that enters its trace only for the work that needs it, as the GET of
+    // recommendations does.
+    server.get('/own/:id', { config: ENTERS_TRACE_ITSELF }, async (req) => {
+      await Promise.resolve();
+      const before = context.active();
+      const inside = await inRequestTrace(req, async () => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await withSpan('own-child', () => Promise.resolve());
+        return activeTraceIds();
+      });
+      seen = { ids: inside, spanInContext: before !== ROOT_CONTEXT, published: undefined };
+      return { ok: true };
+    });
+    // Still working in its trace after other requests (and their contexts) have ended.
+    server.get('/slow', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      seen = { ids: activeTraceIds(), spanInContext: false, published: undefined };
+      return { ok: true };
     });
     server.get('/boom', (_req, reply) => reply.status(500).send({ error: 'boom' }));
     server.get('/health/live', () => ({ status: 'ok' }));
@@ -241,6 +266,34 @@ describe('server spans made by the trace hooks', () => {
       .expect(202);
     expect(unsampled.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
     expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it('on a route that enters its trace itself, runs only the work given to inRequestTrace in it', async () => {
+    const server = await app(true);
+    const response = await request(server).get('/own/1').expect(200);
+    const [span] = spansNamed('GET /own/:id');
+    const [child] = spansNamed('own-child');
+    expect(seen?.spanInContext).toBe(false);
+    expect(seen?.ids?.traceId).toBe(span?.spanContext().traceId);
+    expect(response.headers['x-trace-id']).toBe(span?.spanContext().traceId);
+    expect(child?.parentSpanContext?.spanId).toBe(span?.spanContext().spanId);
+    // Unsampled: the work still runs in the trace (its ids), and nothing is recorded.
+    rootSamples = false;
+    exporter.reset();
+    const unsampled = await request(server).get('/own/2').expect(200);
+    expect(seen?.ids).toMatchObject({ traceId: unsampled.headers['x-trace-id'], sampled: false });
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it("keeps a request's context until its response has gone, whatever other requests do", async () => {
+    const server = await app(true);
+    // The quick requests start and end (entering and leaving their contexts) while /slow waits.
+    const slow = request(server).get('/slow').expect(200);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await request(server).get('/own/1').expect(200);
+    await request(server).get('/own/2').expect(200);
+    const response = await slow;
+    expect(seen?.ids?.traceId).toBe(response.headers['x-trace-id']);
   });
 
   it('marks a server error failed, and leaves probes untraced but correlated', async () => {

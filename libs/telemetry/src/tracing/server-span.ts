@@ -25,11 +25,12 @@ import { type TraceSampling, traceSampling } from './tracing-state';
  * non-recording span; only a sampled one gets attributes and an end.
  *
  * `enterContext` says how handlers find the span. Entered (the default), the handler runs in
- * the span's context (an unsampled request in an unsampled-trace context, see active-trace.ts),
- * so child spans, instrumentations and log lines find it. Not entered, handlers take it from the
- * request (`requestTrace`) and pass it on: for an app whose handlers need nothing else, since the
- * first context entered switches on AsyncLocalStorage's promise hooks for every promise of the
- * process (ingest: about 10% of its throughput at any ratio, bench/telemetry/README.md).
+ * the span's context (an unsampled request in an unsampled-trace context, see active-trace.ts)
+ * until the response has gone, so child spans, instrumentations and log lines find it. Not
+ * entered, handlers take it from the request (`requestTrace`) and pass it on, or run just the
+ * work that needs it in it (`enter`): while any context is entered, AsyncLocalStorage's promise
+ * hooks cost every promise of the process (ingest: about 10% of its throughput at any ratio; a
+ * recommender GET from memory 55 µs of CPU instead of 35, bench/telemetry/README.md).
  */
 export function serverSpanTracer(
   options: { readonly enterContext: boolean } = { enterContext: true },
@@ -50,6 +51,8 @@ export function serverSpanTracer(
         });
       }
       const { traceId, spanId, traceFlags, traceState } = span.spanContext();
+      const handlerContext = (): Context =>
+        recording ? trace.setSpan(parent, span) : unsampledTraceContext(span.spanContext(), parent);
       return {
         trace: {
           traceId,
@@ -60,14 +63,16 @@ export function serverSpanTracer(
         },
         recording,
         run: options.enterContext
-          ? (next) =>
-              context.with(
-                recording
-                  ? trace.setSpan(parent, span)
-                  : unsampledTraceContext(span.spanContext(), parent),
-                next,
-              )
+          ? (next, finished) => {
+              // Entered for as long as the response is on its way: the returned promise keeps
+              // the context manager propagating until then (context-manager.ts).
+              void context.with(handlerContext(), () => {
+                next();
+                return new Promise<void>((resolve) => finished(resolve));
+              });
+            }
           : (next) => next(),
+        enter: (work) => context.with(handlerContext(), work),
         end: ({ statusCode, route }) => {
           if (route !== null) {
             span.updateName(`${method} ${route}`);
