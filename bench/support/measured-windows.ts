@@ -10,12 +10,18 @@ import { resolve } from 'node:path';
 export class MeasuredWindows {
   private readonly byProfile: Record<string, Array<[number, number]>> = {};
 
-  async measure<T>(profile: string, work: () => Promise<T>): Promise<T> {
+  measure<T>(profile: string, work: () => Promise<T>): Promise<T> {
+    return this.measureAll([profile], work);
+  }
+
+  /** One window for several processes measured at the same time. */
+  async measureAll<T>(profiles: readonly string[], work: () => Promise<T>): Promise<T> {
     const start = nowMicros();
     try {
       return await work();
     } finally {
-      (this.byProfile[profile] ??= []).push([start, nowMicros()]);
+      const end = nowMicros();
+      for (const profile of profiles) (this.byProfile[profile] ??= []).push([start, end]);
     }
   }
 

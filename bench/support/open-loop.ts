@@ -5,13 +5,25 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-export interface OpenLoopResult {
+export interface TargetResult {
   readonly requestsPerSecond: number;
   readonly p50: number;
   readonly p99: number;
   readonly errors: number;
+}
+
+export interface OpenLoopResult extends TargetResult {
   /** User + system CPU of the generator process, to show how much it took from the server. */
   readonly generatorCpuSeconds: number;
+}
+
+interface LoadOptions {
+  readonly paths: readonly string[];
+  readonly ratePerSecond: number;
+  readonly seconds: number;
+  readonly maxConnections?: number;
+  /** Seconds at the same rate before the measured run, not recorded (connections, JIT, caches). */
+  readonly warmupSeconds?: number;
 }
 
 const sourceDir = path.resolve(__dirname, '../tools/openloop');
@@ -27,15 +39,40 @@ const goNeeded =
  * pauses ended up in the latencies it measured. The generator's CPU is reported so a benchmark can
  * show what it took from the server on a two-core machine.
  */
-export async function openLoopGet(options: {
-  readonly baseUrl: string;
-  readonly paths: readonly string[];
-  readonly ratePerSecond: number;
-  readonly seconds: number;
-  readonly maxConnections?: number;
-  /** Seconds at the same rate before the measured run, not recorded (connections, JIT, caches). */
-  readonly warmupSeconds?: number;
-}): Promise<OpenLoopResult> {
+export async function openLoopGet(
+  options: LoadOptions & { readonly baseUrl: string },
+): Promise<OpenLoopResult> {
+  const { overall } = await generate([options.baseUrl], options);
+  return overall;
+}
+
+/**
+ * The same load spread over several servers in turn (request i to `baseUrls[i % n]`, each at
+ * `ratePerSecond`, so n times that in all), with results per server in the order given. Servers
+ * measured this way share every moment of the run, so a machine that is faster or slower for a
+ * while (other work, where the scheduler put the processes) moves them all alike, where servers
+ * measured one after the other each get a different stretch of it.
+ */
+export async function openLoopGetInTurn(
+  options: LoadOptions & { readonly baseUrls: readonly string[] },
+): Promise<TargetResult[]> {
+  const count = options.baseUrls.length;
+  const { targets } = await generate(options.baseUrls, {
+    ...options,
+    ratePerSecond: options.ratePerSecond * count,
+  });
+  return targets;
+}
+
+async function generate(
+  baseUrls: readonly string[],
+  options: LoadOptions,
+): Promise<{ overall: OpenLoopResult; targets: TargetResult[] }> {
+  if (baseUrls.length === 0 || baseUrls.some((url) => url.includes(','))) {
+    throw new Error(
+      `open-loop load needs one or more base URLs without commas: ${baseUrls.join(' ')}`,
+    );
+  }
   const binary = await generatorBinary();
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'kairos-openloop-run-'));
   try {
@@ -43,7 +80,7 @@ export async function openLoopGet(options: {
     await writeFile(pathsFile, `${options.paths.join('\n')}\n`);
     const { stdout } = await run(binary, [
       '-base',
-      options.baseUrl,
+      baseUrls.join(','),
       '-paths',
       pathsFile,
       '-rate',
@@ -125,25 +162,38 @@ function run(command: string, args: readonly string[], cwd?: string): Promise<{ 
 }
 
 /** The generator's JSON line; a percentile is null when nothing completed, NaN here. */
-function parseResult(stdout: string): OpenLoopResult {
+function parseResult(stdout: string): { overall: OpenLoopResult; targets: TargetResult[] } {
   const parsed: unknown = JSON.parse(stdout.trim());
   if (typeof parsed !== 'object' || parsed === null) {
     throw new Error(`open-loop generator printed no result object: ${stdout}`);
   }
   const fields = parsed as Record<string, unknown>;
-  const numberOrNaN = (name: string): number => {
-    const value = fields[name];
-    if (value === null) return Number.NaN;
-    if (typeof value !== 'number') {
-      throw new Error(`open-loop generator result lacks ${name}: ${stdout}`);
-    }
-    return value;
-  };
+  const targets = fields.targets;
+  if (!Array.isArray(targets))
+    throw new Error(`open-loop generator result lacks targets: ${stdout}`);
   return {
-    requestsPerSecond: numberOrNaN('requestsPerSecond'),
-    p50: numberOrNaN('p50'),
-    p99: numberOrNaN('p99'),
-    errors: numberOrNaN('errors'),
-    generatorCpuSeconds: numberOrNaN('cpuSeconds'),
+    overall: {
+      ...targetResult(fields, stdout),
+      generatorCpuSeconds: numberOrNaN(fields, 'cpuSeconds', stdout),
+    },
+    targets: targets.map((target: Record<string, unknown>) => targetResult(target, stdout)),
   };
+}
+
+function targetResult(fields: Record<string, unknown>, stdout: string): TargetResult {
+  return {
+    requestsPerSecond: numberOrNaN(fields, 'requestsPerSecond', stdout),
+    p50: numberOrNaN(fields, 'p50', stdout),
+    p99: numberOrNaN(fields, 'p99', stdout),
+    errors: numberOrNaN(fields, 'errors', stdout),
+  };
+}
+
+function numberOrNaN(fields: Record<string, unknown>, name: string, stdout: string): number {
+  const value = fields[name];
+  if (value === null) return Number.NaN;
+  if (typeof value !== 'number') {
+    throw new Error(`open-loop generator result lacks ${name}: ${stdout}`);
+  }
+  return value;
 }

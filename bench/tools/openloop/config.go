@@ -13,7 +13,9 @@ import (
 )
 
 type config struct {
-	base          string
+	// Servers under test. Requests go to them in turn (request i to bases[i % len(bases)]), so
+	// several servers measured together share the same moments of a noisy machine.
+	bases         []string
 	pathsFile     string
 	rate          float64
 	seconds       float64
@@ -30,8 +32,10 @@ var errFlagsReported = errors.New("bad flags")
 
 func parseFlags(args []string) (config, error) {
 	var cfg config
+	var bases string
 	fs := flag.NewFlagSet("openloop", flag.ContinueOnError)
-	fs.StringVar(&cfg.base, "base", "", "base URL the paths are appended to, e.g. http://127.0.0.1:3000 (required)")
+	fs.StringVar(&bases, "base", "",
+		"base URL the paths are appended to, e.g. http://127.0.0.1:3000 (required); several, comma-separated, take requests in turn and get results each")
 	fs.StringVar(&cfg.pathsFile, "paths", "", "file with one request path per line, each starting with / (required)")
 	fs.Float64Var(&cfg.rate, "rate", 0, "requests per second, evenly spaced (required)")
 	fs.Float64Var(&cfg.seconds, "seconds", 0, "length of the measured run in seconds (required)")
@@ -52,7 +56,7 @@ func parseFlags(args []string) (config, error) {
 	switch {
 	case fs.NArg() > 0:
 		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	case cfg.base == "":
+	case bases == "":
 		return cfg, errors.New("-base is required (e.g. -base http://127.0.0.1:3000)")
 	case cfg.pathsFile == "":
 		return cfg, errors.New("-paths is required: a file with one request path per line")
@@ -71,12 +75,14 @@ func parseFlags(args []string) (config, error) {
 	case math.Round(cfg.rate*cfg.seconds) < 1:
 		return cfg, fmt.Errorf("-rate %v for -seconds %v sends no request", cfg.rate, cfg.seconds)
 	}
-	base, err := url.Parse(cfg.base)
-	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" ||
-		base.RawQuery != "" || base.Fragment != "" {
-		return cfg, fmt.Errorf("-base must be an http(s) URL without query, e.g. http://127.0.0.1:3000, got %q", cfg.base)
+	for _, raw := range strings.Split(bases, ",") {
+		base, err := url.Parse(raw)
+		if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" ||
+			base.RawQuery != "" || base.Fragment != "" {
+			return cfg, fmt.Errorf("-base must be http(s) URLs without query, e.g. http://127.0.0.1:3000, got %q", raw)
+		}
+		cfg.bases = append(cfg.bases, strings.TrimRight(raw, "/"))
 	}
-	cfg.base = strings.TrimRight(cfg.base, "/")
 	return cfg, nil
 }
 

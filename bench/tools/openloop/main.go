@@ -2,7 +2,8 @@
 //
 //	openloop -base http://127.0.0.1:3000 -paths paths.txt -rate 5000 -seconds 5 [-warmup-seconds 1]
 //
-// Evenly spaced arrivals over a rotating list of paths, latency counted from each request's
+// Evenly spaced arrivals over a rotating list of paths (with several comma-separated bases, to
+// each base in turn, each getting its own results), latency counted from each request's
 // scheduled start (no coordinated omission), a bounded keep-alive pool, non-200 or a failed
 // request counted as an error. It replaced a Node generator whose 1 ms timer loop and event-loop
 // pauses ended up in the latencies it measured (about 1 ms at p50, several at p99), and it runs
@@ -44,6 +45,18 @@ type result struct {
 	// any wait for a free connection. Large while the server kept up (p50 small, no errors), it
 	// says the generator or the machine fell behind, and the latencies include that.
 	StartLagP99 *float64 `json:"startLagP99"`
+	// One entry per -base, in the order given: the same fields for the requests sent there.
+	Targets []targetResult `json:"targets"`
+}
+
+type targetResult struct {
+	Base              string   `json:"base"`
+	RequestsPerSecond float64  `json:"requestsPerSecond"`
+	P50               *float64 `json:"p50"`
+	P99               *float64 `json:"p99"`
+	Max               *float64 `json:"max"`
+	Errors            int64    `json:"errors"`
+	Sent              int      `json:"sent"`
 }
 
 func main() {
@@ -82,18 +95,26 @@ func main() {
 }
 
 // runner holds what the scheduler and the workers share. Request i (warm-up first, then measured)
-// is due at start + i*interval; workers record into latencies[i-warm], so no locking is needed.
+// is due at start + i*interval and goes to target i % len(urls), path (i / len(urls)) % paths;
+// workers record into latencies[i-warm], so no locking is needed.
 type runner struct {
-	start      time.Time
-	nsPerReq   float64
-	warm       int
-	urls       []*url.URL
-	ctx        context.Context
-	transport  *http.Transport
-	jobs       chan int
-	latencies  []time.Duration // measured requests; -1 for a transport error
-	startLags  []time.Duration
-	errorCount atomic.Int64
+	start     time.Time
+	nsPerReq  float64
+	warm      int
+	urls      [][]*url.URL // [target][path]
+	ctx       context.Context
+	transport *http.Transport
+	jobs      chan int
+	latencies []time.Duration // measured requests; -1 for a transport error
+	startLags []time.Duration
+	errors    []atomic.Int64 // per target
+}
+
+func (r *runner) target(i int) int { return i % len(r.urls) }
+
+func (r *runner) url(i int) *url.URL {
+	paths := r.urls[r.target(i)]
+	return paths[(i/len(r.urls))%len(paths)]
 }
 
 func (r *runner) due(i int) time.Duration {
@@ -101,13 +122,15 @@ func (r *runner) due(i int) time.Duration {
 }
 
 func run(cfg config, paths []string) (result, error) {
-	urls := make([]*url.URL, len(paths))
-	for i, p := range paths {
-		u, err := url.Parse(cfg.base + p)
-		if err != nil {
-			return result{}, fmt.Errorf("path %q: %w", p, err)
+	urls := make([][]*url.URL, len(cfg.bases))
+	for t, base := range cfg.bases {
+		for _, p := range paths {
+			u, err := url.Parse(base + p)
+			if err != nil {
+				return result{}, fmt.Errorf("path %q: %w", p, err)
+			}
+			urls[t] = append(urls[t], u)
 		}
-		urls[i] = u
 	}
 	s, err := newSleeper()
 	if err != nil {
@@ -139,6 +162,7 @@ func run(cfg config, paths []string) (result, error) {
 		jobs:      make(chan int, min(warm+measured, 1<<16)),
 		latencies: make([]time.Duration, measured),
 		startLags: make([]time.Duration, measured),
+		errors:    make([]atomic.Int64, len(urls)),
 	}
 	defer r.transport.CloseIdleConnections()
 
@@ -172,7 +196,7 @@ func run(cfg config, paths []string) (result, error) {
 	if err != nil {
 		return result{}, fmt.Errorf("getrusage: %w", err)
 	}
-	return r.summarize(elapsed, cpu), nil
+	return r.summarize(elapsed, cpu, cfg.bases), nil
 }
 
 // sleeper waits out the gap to the next scheduled request (see sleep_linux.go for why not
@@ -203,7 +227,7 @@ func (r *runner) work() {
 	for i := range r.jobs {
 		scheduled := r.due(i)
 		startedAt := time.Since(r.start)
-		req.URL = r.urls[i%len(r.urls)]
+		req.URL = r.url(i)
 		resp, err := r.transport.RoundTrip(req)
 		ok := false
 		if err == nil {
@@ -225,11 +249,11 @@ func (r *runner) work() {
 		switch {
 		case err != nil:
 			r.latencies[m] = -1
-			r.errorCount.Add(1)
+			r.errors[r.target(i)].Add(1)
 		case !ok:
 			// A non-200 answer is an error but still a completed request (it has a latency).
 			r.latencies[m] = finished - scheduled
-			r.errorCount.Add(1)
+			r.errors[r.target(i)].Add(1)
 		default:
 			r.latencies[m] = finished - scheduled
 		}
@@ -239,32 +263,44 @@ func (r *runner) work() {
 // newRequest builds one worker's reusable GET; only its URL changes between round trips, which is
 // allowed once the previous response body is closed.
 func (r *runner) newRequest() *http.Request {
-	req, err := http.NewRequestWithContext(r.ctx, http.MethodGet, r.urls[0].String(), nil)
+	req, err := http.NewRequestWithContext(r.ctx, http.MethodGet, r.urls[0][0].String(), nil)
 	if err != nil {
 		panic(err) // the URL was parsed already
 	}
 	return req
 }
 
-func (r *runner) summarize(elapsed time.Duration, cpu float64) result {
-	completed := slices.DeleteFunc(r.latencies, func(d time.Duration) bool { return d < 0 })
-	slices.Sort(completed)
-	slices.Sort(r.startLags)
-	res := result{
-		RequestsPerSecond: float64(len(completed)) / elapsed.Seconds(),
-		Errors:            r.errorCount.Load(),
-		Sent:              len(r.startLags),
-		CPUSeconds:        cpu,
+func (r *runner) summarize(elapsed time.Duration, cpu float64, bases []string) result {
+	res := result{CPUSeconds: cpu}
+	byTarget := make([][]time.Duration, len(bases))
+	for m, latency := range r.latencies {
+		t := r.target(m + r.warm)
+		byTarget[t] = append(byTarget[t], latency)
 	}
-	if len(completed) > 0 {
-		res.P50 = millis(median(completed))
-		res.P99 = millis(nearestRank(completed, 0.99))
-		res.Max = millis(completed[len(completed)-1])
+	for t, base := range bases {
+		target := targetResult{Base: base, Errors: r.errors[t].Load(), Sent: len(byTarget[t])}
+		target.RequestsPerSecond, target.P50, target.P99, target.Max = percentiles(byTarget[t], elapsed)
+		res.Targets = append(res.Targets, target)
+		res.Errors += target.Errors
 	}
+	res.Sent = len(r.latencies)
+	res.RequestsPerSecond, res.P50, res.P99, res.Max = percentiles(r.latencies, elapsed)
 	if len(r.startLags) > 0 {
+		slices.Sort(r.startLags)
 		res.StartLagP99 = millis(nearestRank(r.startLags, 0.99))
 	}
 	return res
+}
+
+// percentiles of the completed requests among `latencies` (-1 marks a failed one), and their rate.
+func percentiles(latencies []time.Duration, elapsed time.Duration) (rate float64, p50, p99, maximum *float64) {
+	completed := slices.DeleteFunc(slices.Clone(latencies), func(d time.Duration) bool { return d < 0 })
+	slices.Sort(completed)
+	rate = float64(len(completed)) / elapsed.Seconds()
+	if len(completed) == 0 {
+		return rate, nil, nil, nil
+	}
+	return rate, millis(median(completed)), millis(nearestRank(completed, 0.99)), millis(completed[len(completed)-1])
 }
 
 // median and nearestRank match summarizeLatencies in bench/recommender/support/latency.ts (p50 is

@@ -69,8 +69,15 @@ func TestParseFlagsRejectsBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatalf("valid flags rejected: %v", err)
 	}
-	if cfg.base != "http://127.0.0.1:3000" || cfg.maxConns != 64 || cfg.warmupSeconds != 0 {
+	if strings.Join(cfg.bases, ",") != "http://127.0.0.1:3000" || cfg.maxConns != 64 || cfg.warmupSeconds != 0 {
 		t.Errorf("defaults or base trimming wrong: %+v", cfg)
+	}
+	cfg, err = parseFlags(append(append([]string{}, valid...), "-base", "http://a:1/,http://b:2"))
+	if err != nil || strings.Join(cfg.bases, " ") != "http://a:1 http://b:2" {
+		t.Errorf("two bases: %+v, %v", cfg.bases, err)
+	}
+	if _, err := parseFlags(append(append([]string{}, valid...), "-base", "http://a:1,b:2")); err == nil {
+		t.Error("a malformed second base was accepted")
 	}
 }
 
@@ -119,7 +126,7 @@ func TestRunCountsEveryScheduledRequestOnce(t *testing.T) {
 	defer server.Close()
 
 	// 100 warm-up requests, then 200 measured; paths alternate so half the measured ones fail.
-	cfg := config{base: server.URL, rate: 400, seconds: 0.5, warmupSeconds: 0.25, maxConns: 8,
+	cfg := config{bases: []string{server.URL}, rate: 400, seconds: 0.5, warmupSeconds: 0.25, maxConns: 8,
 		drainTimeout: 10 * time.Second}
 	res, err := run(cfg, []string{"/ok?n=1", "/fail"})
 	if err != nil {
@@ -139,12 +146,48 @@ func TestRunCountsEveryScheduledRequestOnce(t *testing.T) {
 	}
 }
 
+func TestRunSendsToEachBaseInTurnAndReportsEach(t *testing.T) {
+	var hits [2]atomic.Int64
+	servers := make([]*httptest.Server, 2)
+	for s := range servers {
+		servers[s] = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			hits[s].Add(1)
+			if s == 1 && r.URL.Path == "/fail" {
+				w.WriteHeader(http.StatusInternalServerError)
+			}
+		}))
+		defer servers[s].Close()
+	}
+	// 40 warm-up requests, then 200 measured; each base gets every other one, and each base's
+	// requests alternate between the paths, so the second base fails half of its 100.
+	cfg := config{bases: []string{servers[0].URL, servers[1].URL}, rate: 400, seconds: 0.5,
+		warmupSeconds: 0.1, maxConns: 8, drainTimeout: 10 * time.Second}
+	res, err := run(cfg, []string{"/ok", "/fail"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hits[0].Load() != 120 || hits[1].Load() != 120 {
+		t.Errorf("servers saw %d and %d requests, want 120 each", hits[0].Load(), hits[1].Load())
+	}
+	if len(res.Targets) != 2 || res.Sent != 200 || res.Errors != 50 {
+		t.Fatalf("got %+v, want two targets, 200 sent, 50 errors", res)
+	}
+	for i, target := range res.Targets {
+		wantErrors := int64(50 * i)
+		if target.Base != servers[i].URL || target.Sent != 100 || target.Errors != wantErrors ||
+			target.P50 == nil || target.P99 == nil || *target.P99 > *target.Max {
+			t.Errorf("target %d: %+v, want base %s, 100 sent, %d errors, percentiles", i, target,
+				servers[i].URL, wantErrors)
+		}
+	}
+}
+
 func TestRunWithoutServerReportsErrorsAndNullPercentiles(t *testing.T) {
 	server := httptest.NewServer(http.NotFoundHandler())
 	base := server.URL
 	server.Close() // nothing listens there any more
 
-	cfg := config{base: base, rate: 200, seconds: 0.1, maxConns: 4, drainTimeout: 10 * time.Second}
+	cfg := config{bases: []string{base}, rate: 200, seconds: 0.1, maxConns: 4, drainTimeout: 10 * time.Second}
 	res, err := run(cfg, []string{"/"})
 	if err != nil {
 		t.Fatal(err)
@@ -174,7 +217,7 @@ func TestRunGivesUpOnStuckRequestsAfterTheDrainTimeout(t *testing.T) {
 	defer server.Close()
 	defer close(release)
 
-	cfg := config{base: server.URL, rate: 100, seconds: 0.1, maxConns: 2,
+	cfg := config{bases: []string{server.URL}, rate: 100, seconds: 0.1, maxConns: 2,
 		drainTimeout: 200 * time.Millisecond}
 	res, err := run(cfg, []string{"/hang"})
 	if err != nil {
