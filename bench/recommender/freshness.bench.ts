@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { type AppProcess, cpuProfileFlags, startAppProcess } from '../../test/support/app-process';
 import { metricValue } from '../../test/support/metrics';
 import { machineDescription, summarizeRuns } from '../support/stats';
-import { processCpuSeconds } from '../telemetry/process-cpu';
+import { processCpuSeconds } from '../support/process-cpu';
 import { firstPort, listenerPid } from '../support/listener-pid';
 import { type BenchScope, benchScope } from './support/bench-scope';
 import { type FreshnessProbe } from './support/freshness-probe';

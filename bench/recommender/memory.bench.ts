@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { startAppProcess } from '../../test/support/app-process';
 import { metricValue } from '../../test/support/metrics';
 import { machineDescription, printTable, summarizeRuns } from '../support/stats';
+import { processCpuSeconds } from '../support/process-cpu';
 import { benchScope } from './support/bench-scope';
 import { cacheUsers, getRecommendations, notPrecomputed } from './support/cached-users';
 import { writeRandomModelVersion } from './support/random-model';
@@ -27,6 +28,8 @@ const { values: args } = parseArgs({
     // Events per snapshot window (what the engine learns and remembers per user).
     window: { type: 'string', default: '10' },
     port: { type: 'string', default: '3931' },
+    // Extra node/V8 flags for the recommender, space-separated (e.g. heap sizing).
+    'node-flags': { type: 'string', default: '' },
   },
 });
 const RUNS = Number(args.runs);
@@ -127,7 +130,12 @@ async function run(index: number): Promise<Record<string, number>> {
     'recommender',
     scope.appEnv({ MODEL_DIR: model.modelRoot, MODEL_SMOKE_TIMEOUT_MS: '30000' }),
     Number(args.port),
-    ['--expose-gc', '--require', resolve(__dirname, 'support/gc-on-signal.js')],
+    [
+      ...(args['node-flags'] ?? '').split(' ').filter((flag) => flag !== ''),
+      '--expose-gc',
+      '--require',
+      resolve(__dirname, 'support/gc-on-signal.js'),
+    ],
   );
   const pid = app.child.pid ?? 0;
   try {
@@ -137,6 +145,7 @@ async function run(index: number): Promise<Record<string, number>> {
     const idleHeap = await heapMiB(app.baseUrl);
     const rssSamples = [{ users: 0, mib: idle.rss }];
     const heapSamples = [{ users: 0, mib: idleHeap.used }];
+    const cpuBefore = processCpuSeconds(pid);
     const cached = await cacheUsers({
       scope,
       vocabulary: model.vocabulary,
@@ -149,6 +158,9 @@ async function run(index: number): Promise<Record<string, number>> {
         heapSamples.push({ users: USERS - usersLeft, mib: (await heapMiB(app.baseUrl)).used });
       },
     });
+    // What catching up cost the process, steadier than its wall-clock rate on a shared machine
+    // (and what a tighter heap pays in extra collections).
+    const cpuMsPerUser = ((processCpuSeconds(pid) - cpuBefore) * 1_000) / USERS;
     const sampleIds = cached.userIds.filter((_, i) => i % Math.ceil(USERS / 500) === 0);
     const missing = await notPrecomputed(app.baseUrl, sampleIds);
     if (missing > 0) throw new Error(`${missing} sampled users have no precomputed list`);
@@ -194,6 +206,7 @@ async function run(index: number): Promise<Record<string, number>> {
       rssAt100kUsersUpperBoundMiB:
         loaded.rss + (Math.max(0, 100_000 - USERS) / 1_000) * lateSlopePer1000(rssSamples),
       usersPerSecond: USERS / cached.secondsToLagZero,
+      cpuMsPerUser,
     };
   } finally {
     await app.stop();

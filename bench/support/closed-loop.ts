@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { processCpuSeconds } from '../telemetry/process-cpu';
+import { processCpuSeconds } from './process-cpu';
 
 export interface ClosedLoopResult {
   readonly requestsPerSecond: number;

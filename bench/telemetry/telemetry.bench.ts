@@ -24,7 +24,7 @@ import { writeRandomModelVersion } from '../recommender/support/random-model';
 import { machineDescription, median, summarizeRuns } from '../support/stats';
 import { OtlpSink } from './otlp-sink';
 import { MeasuredWindows } from '../support/measured-windows';
-import { processCpuSeconds } from './process-cpu';
+import { processCpuSeconds } from '../support/process-cpu';
 
 const { values: args } = parseArgs({
   options: {

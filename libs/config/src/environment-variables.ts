@@ -106,6 +106,11 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<keyof EnvironmentSchema, Var
     meaning:
       "After SIGTERM or SIGINT, how long the graceful stop (leave consumer groups, flush checkpoints and spans) may take before the process exits with status 1; keep it below the orchestrator's grace period (30 s in Kubernetes).",
   },
+  KAIROS_HEAP_GROWTH_PERCENT: {
+    default: 'recommender 30, other apps 0',
+    meaning:
+      "How far (0 to 300 percent) V8's heap may grow past what its last full collection kept before the next one; 0 leaves V8's own rule, which lets a busy process hold up to 4x its live heap. A `--heap-growing-percent` node flag overrides it. See Recommender service (memory).",
+  },
   KAFKA_BROKERS: {
     default: '(required in distributed mode)',
     meaning: 'Comma-separated `host:port` bootstrap brokers.',

@@ -66,6 +66,8 @@ export class EnvironmentSchema {
   @Max(600_000)
   KAIROS_SHUTDOWN_TIMEOUT_MS?: number;
 
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(300) KAIROS_HEAP_GROWTH_PERCENT?: number;
+
   @IsOptional() @IsIn(['true', 'false']) OTEL_SDK_DISABLED?: 'true' | 'false';
 
   @IsOptional() @Matches(/^[A-Za-z0-9._-]{1,100}$/) OTEL_SERVICE_NAME?: string;

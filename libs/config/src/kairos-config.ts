@@ -124,6 +124,8 @@ export interface KairosConfig {
   readonly instanceId: string;
   /** How long a graceful stop may take before the process exits anyway (status 1). */
   readonly shutdownTimeoutMs: number;
+  /** V8 heap growth after each full collection, percent of the live heap; 0 = V8's own. */
+  readonly heapGrowthPercent: number;
   readonly telemetry: TelemetryConfig;
   readonly kafka: KafkaConfig;
   readonly http: HttpConfig;

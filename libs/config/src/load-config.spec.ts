@@ -27,7 +27,23 @@ describe('loadConfig', () => {
       },
       mongo: { uri: 'mongodb://localhost:27017/kairos', operationTimeoutMs: 30_000 },
       shutdownTimeoutMs: 25_000,
+      heapGrowthPercent: 0,
     });
+  });
+
+  it('reads the heap growth (0 = V8 decides; the recommender defaults to 30) and refuses one out of range', () => {
+    expect(loadConfig('recommender', base).heapGrowthPercent).toBe(30);
+    expect(loadConfig('recommender', { ...base, KAIROS_HEAP_GROWTH_PERCENT: '0' })).toMatchObject({
+      heapGrowthPercent: 0,
+    });
+    expect(loadConfig('recommender', { ...base, KAIROS_HEAP_GROWTH_PERCENT: '50' })).toMatchObject({
+      heapGrowthPercent: 50,
+    });
+    for (const bad of ['-1', '301', '1.5', 'lots']) {
+      expect(() => loadConfig('recommender', { ...base, KAIROS_HEAP_GROWTH_PERCENT: bad })).toThrow(
+        /KAIROS_HEAP_GROWTH_PERCENT/,
+      );
+    }
   });
 
   it('reads the MongoDB operation bound and the shutdown deadline, and refuses ones too small', () => {

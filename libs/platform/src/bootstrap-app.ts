@@ -39,6 +39,7 @@ import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type Registry } from 'prom-client';
 import { JsonLogger } from './logging/json.logger';
 import { setupOpenApi } from './openapi';
+import { applyHeapGrowth } from './heap-growth';
 import { armShutdownDeadline } from './shutdown-deadline';
 
 export interface AppDefinition {
@@ -174,6 +175,7 @@ export async function runKairosApp(definition: AppDefinition): Promise<INestAppl
     }
     throw error;
   }
+  applyHeapGrowth(config.heapGrowthPercent);
   // Armed before boot: a stop requested while connecting is bounded too.
   armShutdownDeadline({
     timeoutMs: config.shutdownTimeoutMs,
