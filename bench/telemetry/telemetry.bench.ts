@@ -5,8 +5,8 @@
  * 100% and on at 10% sampling (parentbased_traceidratio), and instrumented with nothing sampled
  * (0%, the fixed cost of context propagation), all in one run: each mode has its own ingest and
  * recommender processes, and every repetition measures the modes back to back (the paced GET:
- * interleaved) so machine noise hits them alike. Traced apps export OTLP/HTTP protobuf to a sink in this process. Prints medians
- * and the ratio to "off"; never passes or fails.
+ * interleaved) so machine noise hits them alike. Traced apps export OTLP/HTTP protobuf to a sink
+ * in this process. Prints medians and the ratio to "off"; never passes or fails.
  *
  *   npm run bench:telemetry -- [--runs 4] [--seconds 8] [--connections 32] [--rate 500]
  *     [--users 1000] [--settle-ms 2000] [--cpu-prof-dir DIR]
