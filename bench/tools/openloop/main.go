@@ -31,16 +31,21 @@ import (
 	"time"
 )
 
-// result is the JSON line on stdout. Durations are milliseconds; a percentile is null when no
-// request completed (JSON has no NaN).
-type result struct {
+// latencyStats describes a set of requests: the whole run, or those sent to one base. Durations
+// are milliseconds; a percentile is null when no request completed (JSON has no NaN).
+type latencyStats struct {
 	RequestsPerSecond float64  `json:"requestsPerSecond"`
 	P50               *float64 `json:"p50"`
 	P99               *float64 `json:"p99"`
 	Max               *float64 `json:"max"`
 	Errors            int64    `json:"errors"`
 	Sent              int      `json:"sent"`
-	CPUSeconds        float64  `json:"cpuSeconds"`
+}
+
+// result is the JSON line on stdout: the whole run's latencyStats fields at the top level.
+type result struct {
+	latencyStats
+	CPUSeconds float64 `json:"cpuSeconds"`
 	// How late requests started after their scheduled time: the generator's own lateness plus
 	// any wait for a free connection. Large while the server kept up (p50 small, no errors), it
 	// says the generator or the machine fell behind, and the latencies include that.
@@ -50,13 +55,8 @@ type result struct {
 }
 
 type targetResult struct {
-	Base              string   `json:"base"`
-	RequestsPerSecond float64  `json:"requestsPerSecond"`
-	P50               *float64 `json:"p50"`
-	P99               *float64 `json:"p99"`
-	Max               *float64 `json:"max"`
-	Errors            int64    `json:"errors"`
-	Sent              int      `json:"sent"`
+	Base string `json:"base"`
+	latencyStats
 }
 
 func main() {
@@ -277,14 +277,14 @@ func (r *runner) summarize(elapsed time.Duration, cpu float64, bases []string) r
 		t := r.target(m + r.warm)
 		byTarget[t] = append(byTarget[t], latency)
 	}
+	var errorCount int64
 	for t, base := range bases {
-		target := targetResult{Base: base, Errors: r.errors[t].Load(), Sent: len(byTarget[t])}
-		target.RequestsPerSecond, target.P50, target.P99, target.Max = percentiles(byTarget[t], elapsed)
+		target := targetResult{Base: base,
+			latencyStats: summarizeLatencies(byTarget[t], r.errors[t].Load(), elapsed)}
 		res.Targets = append(res.Targets, target)
-		res.Errors += target.Errors
+		errorCount += target.Errors
 	}
-	res.Sent = len(r.latencies)
-	res.RequestsPerSecond, res.P50, res.P99, res.Max = percentiles(r.latencies, elapsed)
+	res.latencyStats = summarizeLatencies(r.latencies, errorCount, elapsed)
 	if len(r.startLags) > 0 {
 		slices.Sort(r.startLags)
 		res.StartLagP99 = millis(nearestRank(r.startLags, 0.99))
@@ -292,15 +292,21 @@ func (r *runner) summarize(elapsed time.Duration, cpu float64, bases []string) r
 	return res
 }
 
-// percentiles of the completed requests among `latencies` (-1 marks a failed one), and their rate.
-func percentiles(latencies []time.Duration, elapsed time.Duration) (rate float64, p50, p99, maximum *float64) {
+// summarizeLatencies of measured requests (-1 marks a failed one; the slice is not changed).
+func summarizeLatencies(latencies []time.Duration, errorCount int64, elapsed time.Duration) latencyStats {
 	completed := slices.DeleteFunc(slices.Clone(latencies), func(d time.Duration) bool { return d < 0 })
 	slices.Sort(completed)
-	rate = float64(len(completed)) / elapsed.Seconds()
-	if len(completed) == 0 {
-		return rate, nil, nil, nil
+	stats := latencyStats{
+		RequestsPerSecond: float64(len(completed)) / elapsed.Seconds(),
+		Errors:            errorCount,
+		Sent:              len(latencies),
 	}
-	return rate, millis(median(completed)), millis(nearestRank(completed, 0.99)), millis(completed[len(completed)-1])
+	if len(completed) > 0 {
+		stats.P50 = millis(median(completed))
+		stats.P99 = millis(nearestRank(completed, 0.99))
+		stats.Max = millis(completed[len(completed)-1])
+	}
+	return stats
 }
 
 // median and nearestRank match summarizeLatencies in bench/recommender/support/latency.ts (p50 is
