@@ -15,6 +15,7 @@ describe('applyHeapGrowth', () => {
     expect(
       applyHeapGrowth(30, ['--heap-growing-percent=80'], (flags) => set.push(flags)),
     ).toBeNull();
+    expect(applyHeapGrowth(30, ['--heap_growing_percent', '80'], (f) => set.push(f))).toBeNull();
     expect(set).toEqual([]);
   });
 });

@@ -18,9 +18,14 @@ export function applyHeapGrowth(
   execArgv: readonly string[] = process.execArgv,
   setFlags: (flags: string) => void = setFlagsFromString,
 ): string | null {
-  if (percent === 0 || execArgv.some((arg) => arg.startsWith(V8_FLAG))) return null;
+  if (percent === 0 || execArgv.some(namesHeapGrowth)) return null;
   // V8 reads the flag at every full collection, so setting it after start-up takes effect.
   const flag = `${V8_FLAG}=${percent}`;
   setFlags(flag);
   return flag;
+}
+
+/** V8 reads `-` and `_` in a flag's name alike: `--heap_growing_percent=80` is the same flag. */
+function namesHeapGrowth(arg: string): boolean {
+  return arg.replaceAll('_', '-').startsWith(V8_FLAG);
 }
