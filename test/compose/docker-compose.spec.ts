@@ -561,6 +561,12 @@ describe('docker-compose.yml', () => {
       expect(modelDir).toBe('/app/models');
       expect(recommender['volumes']).toContain('./models:/app/models:ro');
     });
+
+    it('recommender runs with the memory settings its README section measures', () => {
+      const env = environmentOf(serviceOf(composeDoc, 'recommender'), 'recommender');
+      expect(env.get('MALLOC_MMAP_THRESHOLD_')).toBe('131072');
+      expect(env.get('NODE_OPTIONS')?.split(/\s+/)).toContain('--max-semi-space-size=8');
+    });
   });
 
   describe('infrastructure', () => {
