@@ -104,22 +104,10 @@ if (!env.KAIROS_API_KEYS && !env.KAIROS_AUTH) {
   console.log('[start] KAIROS_API_KEYS not set: starting with KAIROS_AUTH=off (local use only)');
   env.KAIROS_AUTH = 'off';
 }
-/**
- * Node flags per app, as the compose file sets them: the recommender's young generation is
- * capped at 2 x 8 MiB (README, "Memory"); V8 reads it only at start, so it has to be a flag.
- */
-const NODE_FLAGS = { recommender: ['--max-semi-space-size=8'] };
-
-/** The app's flags, less any the operator already gave in NODE_OPTIONS (theirs win). */
-function nodeFlagsOf(app) {
-  const given = env.NODE_OPTIONS ?? '';
-  return (NODE_FLAGS[app] ?? []).filter((flag) => !given.includes(flag.split('=')[0]));
-}
-
 const children = apps.map((app) => {
   const child = spawn(
     process.execPath,
-    ['--enable-source-maps', ...nodeFlagsOf(app), join(root, 'dist/apps', app, 'src/main.js')],
+    ['--enable-source-maps', join(root, 'dist/apps', app, 'src/main.js')],
     {
       cwd: root,
       env,
