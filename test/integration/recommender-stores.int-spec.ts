@@ -137,6 +137,19 @@ describeEachMode(
       expect([...inOther].map(([id, v]) => [id, Array.from(v)])).toEqual([['u2', [9, 9]]]);
     });
 
+    it('saves users from a lazy iterable, more than one bulk write holds', async () => {
+      const embeddings = stores.get(EmbeddingStore);
+      const ids = Array.from({ length: 450 }, (_, i) => `lazy-${i}`);
+      function* vectors() {
+        for (const [i, userId] of ids.entries()) yield { userId, vector: Float32Array.of(i, -i) };
+      }
+      await embeddings.saveUsers(vectors(), MODEL, 1_000);
+      const found = await embeddings.usersOf(ids, MODEL);
+      expect(found.size).toBe(450);
+      expect(Array.from(found.get('lazy-449') ?? [])).toEqual([449, -449]);
+      expect(Array.from(found.get('lazy-200') ?? [])).toEqual([200, -200]);
+    });
+
     it("replaces a user's recommendation list and answers null for unknown users", async () => {
       const lists = stores.get(RecommendationRepository);
       const list = (n: number): RecommendationList => ({

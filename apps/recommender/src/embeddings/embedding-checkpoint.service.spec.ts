@@ -6,7 +6,7 @@ import { type EngineService, type ServingEngine } from '../engine/engine.service
 import { RecommenderMetrics } from '../recommender.metrics';
 import { EmbeddingCheckpointService } from './embedding-checkpoint.service';
 import { type EmbeddingReplicationService } from './embedding-replication.service';
-import { EmbeddingStore } from './embedding.store';
+import { EmbeddingStore, type UserVectorUpdate } from './embedding.store';
 
 const MODEL_A: ModelRef = { name: 'm', version: '1' };
 const MODEL_B: ModelRef = { name: 'm', version: '2' };
@@ -49,8 +49,18 @@ class RecordingStore extends EmbeddingStore {
   async *rowsOf(): AsyncGenerator<ItemRowUpdate> {
     await Promise.resolve();
   }
-  saveUsers(vectors: ReadonlyArray<{ userId: string }>): Promise<void> {
-    this.userWrites.push(vectors.map((v) => v.userId));
+  /** Each user vector as the store took it, in order of writing. */
+  readonly userValues: Array<[string, number[]]> = [];
+  /** Called as the store takes each user vector (the way a chunked write goes through them). */
+  onUserTaken: (userId: string) => void = () => undefined;
+  saveUsers(vectors: Iterable<UserVectorUpdate>): Promise<void> {
+    const ids: string[] = [];
+    for (const { userId, vector } of vectors) {
+      ids.push(userId);
+      this.userValues.push([userId, Array.from(vector)]);
+      this.onUserTaken(userId);
+    }
+    this.userWrites.push(ids);
     return Promise.resolve();
   }
   usersOf(): Promise<Map<string, Float32Array>> {
@@ -120,6 +130,22 @@ describe('EmbeddingCheckpointService', () => {
 
     await checkpoint.flush();
     expect(store.rowWrites).toHaveLength(1);
+  });
+
+  it('reads each user vector as the store takes it, so a long write holds one chunk, not all', async () => {
+    const { live, store, checkpoint } = setUp(60_000);
+    live.users.set('u1', Float32Array.of(1, 1));
+    live.users.set('u2', Float32Array.of(2, 2));
+    await checkpoint.changed(MODEL_A, [], ['u1', 'u2', 'gone']);
+    // u2 learns again while the store is still writing u1's chunk: the newer vector is written.
+    store.onUserTaken = (userId) => {
+      if (userId === 'u1') live.users.set('u2', Float32Array.of(5, 5));
+    };
+    await checkpoint.flush();
+    expect(store.userValues).toEqual([
+      ['u1', [1, 1]],
+      ['u2', [5, 5]],
+    ]);
   });
 
   it('appends changed rows, and writes all learned rows once the appends add up to the table', async () => {

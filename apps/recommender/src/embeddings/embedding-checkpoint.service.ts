@@ -2,10 +2,10 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { type Clock, InjectClock, InjectConfig, type KairosConfig } from '@kairos/config';
 import { type ModelRef } from '@kairos/model';
 import { withSpan } from '@kairos/telemetry';
-import { EngineService } from '../engine/engine.service';
+import { EngineService, type ServingEngine } from '../engine/engine.service';
 import { RecommenderMetrics } from '../recommender.metrics';
 import { EmbeddingReplicationService } from './embedding-replication.service';
-import { EmbeddingStore } from './embedding.store';
+import { EmbeddingStore, type UserVectorUpdate } from './embedding.store';
 
 /** What changed since the last checkpoint, in the space of one model. */
 interface Pending {
@@ -98,10 +98,11 @@ export class EmbeddingCheckpointService implements OnModuleInit, OnApplicationSh
     const learned = engine.learnedItemIds();
     const fullWrite = this.fullWriteDue(model, rows.length, learned.length);
     const stored = fullWrite ? engine.exportRows(learned) : rows;
-    const users = [...taken.userIds].flatMap((userId) => {
-      const vector = engine.userEmbedding(userId);
-      return vector === undefined ? [] : [{ userId, vector: vector.slice() }];
-    });
+    // User vectors are read as the store writes them, not copied here: after a burst (a
+    // recommender catching up) one checkpoint may cover most users, and copies of all their
+    // vectors with the write operations around them held ~50 MB until the last chunk was written.
+    // A vector read later is newer, and one that changes again is marked for the next checkpoint.
+    const users = liveUserVectors(engine, taken.userIds);
     const now = this.clock();
     try {
       // Its own trace (a timer, not a request, starts it); the MongoDB spans are its children.
@@ -120,7 +121,7 @@ export class EmbeddingCheckpointService implements OnModuleInit, OnApplicationSh
             'kairos.item_rows': rows.length,
             'kairos.item_rows_stored': stored.length,
             'kairos.full_write': fullWrite,
-            'kairos.users': users.length,
+            'kairos.users': taken.userIds.size,
           },
         },
       );
@@ -131,7 +132,7 @@ export class EmbeddingCheckpointService implements OnModuleInit, OnApplicationSh
       // Back into the next checkpoint (merged with what changed meanwhile), never dropped.
       this.metrics.checkpointFailures.inc();
       this.logger.warn(
-        `checkpoint of ${rows.length} row(s) and ${users.length} user vector(s) failed, ` +
+        `checkpoint of ${rows.length} row(s) and ${taken.userIds.size} user vector(s) failed, ` +
           `retrying with the next one: ${String(error)}`,
       );
       // Unless a newer model's marks took the slot meanwhile (read anew: awaits passed).
@@ -165,6 +166,17 @@ export class EmbeddingCheckpointService implements OnModuleInit, OnApplicationSh
     }
     for (const itemId of itemIds) pending.itemIds.add(itemId);
     for (const userId of userIds) pending.userIds.add(userId);
+  }
+}
+
+/** The engine's own vectors (not copies) of these users, those it still has. */
+function* liveUserVectors(
+  engine: ServingEngine['engine'],
+  userIds: Iterable<string>,
+): Generator<UserVectorUpdate> {
+  for (const userId of userIds) {
+    const vector = engine.userEmbedding(userId);
+    if (vector !== undefined) yield { userId, vector };
   }
 }
 

@@ -4,7 +4,7 @@ import { type Model, mongo } from 'mongoose';
 import { type ModelRef } from '@kairos/model';
 import { type ItemRowUpdate } from '@kairos/recsys';
 import { ItemEmbeddingDocument, UserEmbeddingDocument } from './embedding.schema';
-import { EmbeddingStore } from './embedding.store';
+import { EmbeddingStore, type UserVectorUpdate } from './embedding.store';
 import { packRowBatches, unpackRowBatch } from './item-row-batches';
 
 /** `$in` lists are chunked (see the feature service's UserStateRepository for why). */
@@ -118,19 +118,23 @@ export class EmbeddingRepository extends EmbeddingStore implements OnModuleInit 
   }
 
   async saveUsers(
-    vectors: ReadonlyArray<{ userId: string; vector: Float32Array }>,
+    vectors: Iterable<UserVectorUpdate>,
     model: ModelRef,
     now: number,
   ): Promise<void> {
     const updatedAt = new Date(now);
-    const operations = vectors.map(({ userId, vector }) => ({
-      replaceOne: {
-        filter: { _id: userId },
-        replacement: { model: { ...model }, vector: toBinary(vector), updatedAt },
-        upsert: true,
-      },
-    }));
-    await writeInChunks(this.userCollection(), operations);
+    // Each chunk's operations are built (and its vectors copied) only when it is written, so a
+    // checkpoint behind by 50,000 users holds 200 of them at a time, not all (about 1 KB each).
+    for (const chunk of chunksOf(vectors, WRITE_CHUNK)) {
+      const operations = chunk.map(({ userId, vector }) => ({
+        replaceOne: {
+          filter: { _id: userId },
+          replacement: { model: { ...model }, vector: toBinary(vector), updatedAt },
+          upsert: true,
+        },
+      }));
+      await this.userCollection().bulkWrite(operations, { ordered: false });
+    }
   }
 
   /** Stored vectors of these users in `model`'s space (query served by `_id`). */
@@ -157,13 +161,17 @@ export class EmbeddingRepository extends EmbeddingStore implements OnModuleInit 
   }
 }
 
-async function writeInChunks<T extends mongo.Document>(
-  collection: mongo.Collection<T>,
-  operations: ReadonlyArray<mongo.AnyBulkWriteOperation<T>>,
-): Promise<void> {
-  for (let start = 0; start < operations.length; start += WRITE_CHUNK) {
-    await collection.bulkWrite(operations.slice(start, start + WRITE_CHUNK), { ordered: false });
+/** Consecutive slices of at most `size` items, each taken from `items` only when asked for. */
+function* chunksOf<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let chunk: T[] = [];
+  for (const item of items) {
+    chunk.push(item);
+    if (chunk.length === size) {
+      yield chunk;
+      chunk = [];
+    }
   }
+  if (chunk.length > 0) yield chunk;
 }
 
 function toBinary(vector: Float32Array): mongo.Binary {

@@ -1,6 +1,11 @@
 import { type ModelRef } from '@kairos/model';
 import { type ItemRowUpdate } from '@kairos/recsys';
 
+export interface UserVectorUpdate {
+  readonly userId: string;
+  readonly vector: Float32Array;
+}
+
 /**
  * Port: online-learned item rows and user vectors, each in the space of the model named.
  * Adapters: MongoDB (`item_embeddings`, `user_embeddings`; EmbeddingRepository) and memory.
@@ -22,8 +27,13 @@ export abstract class EmbeddingStore {
    * its latest row last. Applying them in order (stale versions ignored) restores the table.
    */
   abstract rowsOf(model: ModelRef): AsyncGenerator<ItemRowUpdate>;
+  /**
+   * Takes the vectors one by one as it writes them (a checkpoint hands the engine's live
+   * vectors, read as late as possible): each is copied before the store's next await, so what a
+   * write holds is bounded by one bulk write however many users changed since the last one.
+   */
   abstract saveUsers(
-    vectors: ReadonlyArray<{ userId: string; vector: Float32Array }>,
+    vectors: Iterable<UserVectorUpdate>,
     model: ModelRef,
     now: number,
   ): Promise<void>;

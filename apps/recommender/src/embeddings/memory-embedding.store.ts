@@ -7,7 +7,7 @@ import {
   vectorFromBase64,
   vectorToBase64,
 } from '@kairos/storage';
-import { EmbeddingStore } from './embedding.store';
+import { EmbeddingStore, type UserVectorUpdate } from './embedding.store';
 
 interface ItemRow {
   readonly model: ModelRef;
@@ -67,11 +67,7 @@ export class MemoryEmbeddingStore extends EmbeddingStore implements SnapshotPart
     }
   }
 
-  saveUsers(
-    vectors: ReadonlyArray<{ userId: string; vector: Float32Array }>,
-    model: ModelRef,
-    _now: number,
-  ): Promise<void> {
+  saveUsers(vectors: Iterable<UserVectorUpdate>, model: ModelRef, _now: number): Promise<void> {
     for (const { userId, vector } of vectors) {
       this.users.set(userId, { model: { ...model }, vector: Float32Array.from(vector) });
     }
