@@ -75,6 +75,9 @@ function setUp(intervalMs: number) {
     exportRows: (ids: readonly string[]) => ids.map((id) => live.rows.get(id)!),
     learnedItemIds: () => [...live.rows.keys()],
     userEmbedding: (id: string) => live.users.get(id),
+    get modelVersion() {
+      return `${model.name}/${model.version}`;
+    },
   };
   const engines = {
     current: (): ServingEngine => ({ engine, model }) as unknown as ServingEngine,
@@ -146,6 +149,20 @@ describe('EmbeddingCheckpointService', () => {
       ['u1', [1, 1]],
       ['u2', [5, 5]],
     ]);
+  });
+
+  it('stops writing user vectors of a model once another one serves (they restart in its space)', async () => {
+    const { live, store, checkpoint, serve } = setUp(60_000);
+    live.users.set('u1', Float32Array.of(1, 1));
+    live.users.set('u2', Float32Array.of(2, 2));
+    await checkpoint.changed(MODEL_A, [], ['u1', 'u2']);
+    store.onUserTaken = (userId) => {
+      if (userId !== 'u1') return;
+      serve(MODEL_B);
+      live.users.set('u2', Float32Array.of(7, 7)); // learned in model B's space
+    };
+    await checkpoint.flush();
+    expect(store.userValues).toEqual([['u1', [1, 1]]]);
   });
 
   it('appends changed rows, and writes all learned rows once the appends add up to the table', async () => {

@@ -102,7 +102,7 @@ export class EmbeddingCheckpointService implements OnModuleInit, OnApplicationSh
     // recommender catching up) one checkpoint may cover most users, and copies of all their
     // vectors with the write operations around them held ~50 MB until the last chunk was written.
     // A vector read later is newer, and one that changes again is marked for the next checkpoint.
-    const users = liveUserVectors(engine, taken.userIds);
+    const users = liveUserVectors(engine, model, taken.userIds);
     const now = this.clock();
     try {
       // Its own trace (a timer, not a request, starts it); the MongoDB spans are its children.
@@ -169,12 +169,20 @@ export class EmbeddingCheckpointService implements OnModuleInit, OnApplicationSh
   }
 }
 
-/** The engine's own vectors (not copies) of these users, those it still has. */
+/**
+ * The engine's own vectors (not copies) of these users, those it still has, while it still
+ * serves `model`: activating another model restarts the vectors in the same engine (in the new
+ * model's space), and those must not be stored under the old name. What was not written by then
+ * is dropped, as marks of a model no longer served are.
+ */
 function* liveUserVectors(
   engine: ServingEngine['engine'],
+  model: ModelRef,
   userIds: Iterable<string>,
 ): Generator<UserVectorUpdate> {
+  const modelVersion = `${model.name}/${model.version}`;
   for (const userId of userIds) {
+    if (engine.modelVersion !== modelVersion) return;
     const vector = engine.userEmbedding(userId);
     if (vector !== undefined) yield { userId, vector };
   }
