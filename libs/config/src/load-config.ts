@@ -19,10 +19,10 @@ import { parseCorsOrigins } from './web-access';
  * with 100,000 users held 437-473 MiB RSS right after catching up (median 456 over five runs)
  * and peaked near 555 MiB; with V8's rule, before the user-vector checkpoint was written in
  * chunks, 660-800 and 845-920 against 477-554 and about 600 at 30, for about 15% less CPU
- * while catching up. Ingest keeps V8's
- * rule: its live heap is small, and at 30 its throughput at 10% trace sampling fell to 0.75x
- * of tracing off (0.97x with V8's rule), the queued spans filling the old generation between
- * exports (bench/recommender/README.md, bench/telemetry/README.md).
+ * while catching up. Ingest keeps V8's rule: its live heap is small, and at 30 its throughput
+ * at 10% trace sampling fell to 0.75x of tracing off (0.97x with V8's rule), the queued spans
+ * filling the old generation between exports (bench/recommender/README.md,
+ * bench/telemetry/README.md).
  */
 const DEFAULT_HEAP_GROWTH_PERCENT: Readonly<Record<AppName, number>> = {
   ingest: 0,
